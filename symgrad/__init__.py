@@ -1,0 +1,45 @@
+"""symgrad: a PyTorch-style tensor and autograd library on numpy.
+
+>>> import symgrad as sg
+>>> x = sg.ones(2, 2, requires_grad=True)
+>>> out = ((x + 2) * (x + 2) * 3).mean()
+>>> out.backward()
+>>> x.grad
+tensor([[4.5000, 4.5000],
+        [4.5000, 4.5000]])
+"""
+from .dtypes import (dtype, float16, half, float32, float, float64, double, int8, uint8, int16, short,  # noqa
+                     int32, int, int64, long, bool, get_default_dtype, set_default_dtype, promote_types,
+                     result_type as _result_type)
+from .tensor import Tensor, Size, device  # noqa
+from . import ops as _ops  # noqa  (attaches Tensor methods)
+from .ops.table import FUNCTIONS as _F
+from .creation import manual_seed, seed  # noqa
+from .engine import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa
+from ._print import set_printoptions  # noqa
+from . import autograd, cuda  # noqa
+from . import nn, optim  # noqa
+
+globals().update(_F)
+_ops.attach()
+
+
+def is_tensor(obj):
+    """True if ``obj`` is a symgrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def result_type(tensor1, tensor2):
+    """dtype of an elementwise op on these operands (PyTorch's promotion)."""
+    return _result_type(tensor1, tensor2)
+
+
+def can_cast(from_, to):
+    return from_._cat <= to._cat
+
+
+__version__ = "0.1.0"

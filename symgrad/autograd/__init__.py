@@ -1,0 +1,96 @@
+"""``symgrad.autograd``: backward, grad, Function, functional, gradcheck,
+anomaly detection — PyTorch's ``torch.autograd`` face over symgrad's engine."""
+import numpy as np
+
+from .. import engine
+from ..tensor import Tensor, _wrap
+from ..engine import no_grad, enable_grad, set_grad_enabled, is_grad_enabled  # noqa: F401
+
+
+def _seq(x):
+    if x is None:
+        return None
+    if isinstance(x, Tensor):
+        return [x]
+    return list(x)
+
+
+def _root_grads(outputs, grad_outputs, create_graph):
+    grads = []
+    for k, (t, g) in enumerate(zip(outputs, grad_outputs)):
+        if not t.requires_grad:
+            raise RuntimeError(f"element {k} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if t._data.dtype.kind != "f":
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                   f"{t.dtype}")
+            arr = np.ones(t._data.shape, t._data.dtype)
+            grads.append(_wrap(arr) if create_graph else arr)
+            continue
+        if not isinstance(g, Tensor):
+            g = _wrap(np.asarray(g, t._data.dtype))
+        if g._data.shape != t._data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{k}] has a shape of {g.shape} and output[{k}] "
+                               f"has a shape of {t.shape}.")
+        if create_graph:
+            grads.append(g.to(t.dtype))
+        else:
+            grads.append(np.array(g._data, dtype=t._data.dtype, copy=True))
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
+             inputs=None):
+    """Accumulate gradients of ``tensors`` into the leaves' ``.grad``.
+
+    >>> import symgrad as sg
+    >>> x = sg.tensor([1., 2.], requires_grad=True)
+    >>> sg.autograd.backward(x * x, sg.ones(2)); x.grad
+    tensor([2., 4.])
+    """
+    tensors = _seq(tensors)
+    grads = _seq(grad_tensors) or [None] * len(tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    roots = _root_grads(tensors, grads, create_graph)
+    ins = _seq(inputs)
+    if ins is not None and not ins:
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    with set_grad_enabled(create_graph):
+        engine.run_backward(tensors, roots, retain_graph, create_graph, inputs=ins, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """Gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
+
+    >>> import symgrad as sg
+    >>> x = sg.tensor(3., requires_grad=True)
+    >>> sg.autograd.grad(x ** 3, x)
+    (tensor(27.),)
+    """
+    outs = _seq(outputs)
+    ins = _seq(inputs)
+    for t in ins:
+        if not t.requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    gouts = _seq(grad_outputs) or [None] * len(outs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    roots = _root_grads(outs, gouts, create_graph)
+    with set_grad_enabled(create_graph):
+        res = engine.run_backward(outs, roots, retain_graph, create_graph, inputs=ins, accumulate=False,
+                                  allow_unused=allow_unused)
+    if materialize_grads:
+        res = [r if r is not None else _wrap(np.zeros(t._data.shape, t._data.dtype)) for r, t in zip(res, ins)]
+    return tuple(res)
+
+
+from .anomaly import set_detect_anomaly, detect_anomaly  # noqa: E402,F401
+from .function import Function  # noqa: E402,F401
+from . import functional  # noqa: E402,F401
+from .gradcheck import gradcheck, gradgradcheck  # noqa: E402,F401

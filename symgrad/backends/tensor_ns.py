@@ -1,0 +1,174 @@
+"""symgrad's own differentiable namespace: the op table's VJP formulas run on
+it when ``create_graph=True``, so gradients are themselves recorded and
+higher derivatives come from the same single formulas."""
+import math as _math
+import numpy as _np
+
+from ..tensor import Tensor as _T, _wrap
+from ..ops import elementwise as _ew, reduce as _rd, shape as _sh, index as _ix, linalg as _la
+from .. import dtypes as _dt
+
+linalg = None  # set below
+pi = _math.pi
+newaxis = None
+
+
+def _t(x, like=None):
+    if isinstance(x, _T):
+        return x
+    return _wrap(_np.asarray(x, dtype=like._data.dtype if like is not None and not isinstance(x, _np.ndarray)
+                             else None))
+
+
+def _ax(axis):
+    return axis
+
+
+exp, log, sin, cos, tan, sqrt, sign, abs = _ew.exp, _ew.log, _ew.sin, _ew.cos, _ew.tan, _ew.sqrt, _ew.sign, _ew.abs
+sinh, cosh, tanh, sigmoid, erf = _ew.sinh, _ew.cosh, _ew.tanh, _ew.sigmoid, _ew.erf
+floor, ceil, trunc, expm1, log1p = _ew.floor, _ew.ceil, _ew.trunc, _ew.expm1, _ew.log1p
+arcsin, arccos, arctan, arctan2 = _ew.asin, _ew.acos, _ew.atan, _ew.atan2
+maximum, minimum, isfinite = _ew.maximum, _ew.minimum, _ew.isfinite
+matmul = _la.matmul
+
+
+def where(c, a, b):
+    if not isinstance(a, _T) and not isinstance(b, _T):
+        raise TypeError("where needs a tensor branch")
+    return _ew.where(c, a, b)
+
+
+def sum(a, axis=None, keepdims=False):
+    if isinstance(axis, tuple) and len(axis) == 0:
+        return a
+    return _rd.sum(_t(a), axis, keepdims)
+
+
+def mean(a, axis=None, keepdims=False):
+    return _rd.mean(a, axis, keepdims)
+
+
+def max(a, axis=None, keepdims=False):
+    return _rd.amax(a, () if axis is None else axis, keepdims)
+
+
+def broadcast_to(a, shape):
+    return _sh.expand(_t(a), *shape)
+
+
+def reshape(a, shape):
+    return _sh.reshape(a, *shape)
+
+
+def transpose(a, axes):
+    return _sh.permute(a, *axes)
+
+
+def swapaxes(a, i, j):
+    return _sh.transpose(a, i, j)
+
+
+def expand_dims(a, axis):
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    nd = a.ndim + len(axes)
+    for d in sorted(x % nd for x in axes):
+        a = _sh.unsqueeze(a, d)
+    return a
+
+
+def squeeze(a, axis=None):
+    return _sh.squeeze(a, axis)
+
+
+def flip(a, axis):
+    return _sh.flip(a, axis)
+
+
+def cumsum(a, axis):
+    return _rd.cumsum(a, axis)
+
+
+def cumprod(a, axis):
+    return _rd.cumprod(a, axis)
+
+
+def concatenate(ts, axis=0):
+    return _sh.cat([_t(x) for x in ts], axis)
+
+
+def stack(ts, axis=0):
+    return _sh.stack([_t(x) for x in ts], axis)
+
+
+def take(a, idx, axis):
+    return _ix.index_select(a, axis, _t(idx))
+
+
+def arange(*args):
+    from ..creation import arange as _ar
+    return _ar(*args)
+
+
+def ones_like(a):
+    return _wrap(_np.ones(a.shape, a._data.dtype))
+
+
+def zeros_like(a):
+    return _wrap(_np.zeros(a.shape, a._data.dtype))
+
+
+def zeros(shape, dtype=None):
+    return _wrap(_np.zeros(shape, (dtype or _dt.get_default_dtype()).np))
+
+
+def tile(a, reps):
+    return _sh.repeat(a, *reps)
+
+
+def copy(a):
+    return _sh.clone(a)
+
+
+def astype(a, dtype):
+    return a.to(dtype)
+
+
+def ndim(a):
+    return a.ndim
+
+
+def shape(a):
+    return tuple(a.shape)
+
+
+def index_add(shape, dtype, key, g):
+    return _sh.call(_sh.index_scatter_op, g, shape=tuple(shape), key=key)
+
+
+def index_put(a, key, v):
+    return _sh.call(_sh.index_put_op, _t(a), _t(v, a), key=key)
+
+
+def scatter_add(shape, dtype, axis, index, src):
+    return _sh.call(_ix.scatter_zeros_op, src, shape=tuple(shape), dim=axis, index=_ix._idx(index))
+
+
+def scatter_put(a, axis, index, src):
+    if isinstance(src, _T):
+        return _sh.call(_ix.scatter_op, a, src, dim=axis, index=_ix._idx(index))
+    return _sh.call(_ix.scatter_value_op, a, dim=axis, index=_ix._idx(index), value=src)
+
+
+def gather(a, axis, index):
+    return _sh.call(_ix.gather_op, a, dim=axis, index=_ix._idx(index))
+
+
+class _Linalg:
+    def inv(self, a):
+        return _la.inverse(a)
+
+    def det(self, a):
+        return _la.det(a)
+
+
+linalg = _Linalg()

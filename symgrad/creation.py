@@ -1,0 +1,384 @@
+"""Tensor factories and random numbers."""
+import numpy as np
+
+from . import dtypes as _dt
+from .tensor import Tensor, Size, _wrap, check_device
+from .ops.table import export
+
+_rng = [np.random.default_rng()]
+
+
+def manual_seed(seed):
+    """Seed symgrad's random generator (draws differ from PyTorch's).
+
+    >>> import symgrad as sg
+    >>> _ = sg.manual_seed(0); a = sg.rand(2)
+    >>> _ = sg.manual_seed(0); bool((a == sg.rand(2)).all())
+    True
+    """
+    _rng[0] = np.random.default_rng(int(seed))
+    return _rng[0]
+
+
+def seed():
+    _rng[0] = np.random.default_rng()
+
+
+def _sizes(size):
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"size must be a sequence of ints, but got {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _finish(arr, requires_grad=False, name=None, device=None):
+    check_device(device)
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    t._name = name
+    return t
+
+
+def _infer_dtype(data):
+    """dtype of nested Python data, as ``torch.tensor`` infers it."""
+    kinds = set()
+
+    def walk(x):
+        if isinstance(x, Tensor):
+            kinds.add(x.dtype)
+        elif isinstance(x, np.ndarray):
+            kinds.add(_dt.from_numpy_dtype(x.dtype))
+        elif isinstance(x, (list, tuple)):
+            for y in x:
+                walk(y)
+        elif isinstance(x, (bool, np.bool_)):
+            kinds.add(_dt.bool)
+        elif isinstance(x, (int, np.integer)):
+            kinds.add(_dt.int64)
+        elif isinstance(x, (float, np.floating)):
+            kinds.add(_dt.get_default_dtype())
+        else:
+            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+    walk(data)
+    if not kinds:
+        return _dt.get_default_dtype()
+    res = None
+    for k in kinds:
+        res = k if res is None else _dt.promote_types(res, k)
+    return res
+
+
+def _to_array(data, dtype):
+    def conv(x):
+        if isinstance(x, Tensor):
+            return x._data
+        if isinstance(x, (list, tuple)):
+            return [conv(y) for y in x]
+        return x
+    arr = np.array(conv(data), dtype=dtype.np)
+    return arr
+
+
+@export(method=False)
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False, name=None):
+    """A new tensor holding a copy of ``data`` (nested lists, numbers, ndarrays).
+
+    ``name`` is the leaf's name in closed-form expressions.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([5.5, 3])
+    tensor([5.5000, 3.0000])
+    >>> sg.tensor([[1, 2]], dtype=sg.float64)
+    tensor([[1., 2.]], dtype=symgrad.float64)
+    """
+    if isinstance(data, Tensor):
+        arr = data._data.astype((dtype or data.dtype).np, copy=True)
+    elif isinstance(data, np.ndarray) and dtype is None:
+        _dt.from_numpy_dtype(data.dtype)
+        arr = data.copy()
+    else:
+        arr = _to_array(data, dtype or _infer_dtype(data))
+    if requires_grad and arr.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    return _finish(arr, requires_grad, name, device)
+
+
+@export(method=False)
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory with an ndarray or tensor when possible."""
+    if isinstance(data, Tensor) and (dtype is None or dtype is data.dtype):
+        return data
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+@export(method=False)
+def from_numpy(ndarray):
+    """A tensor sharing memory with ``ndarray``.
+
+    >>> import numpy as np, symgrad as sg
+    >>> a = np.ones(2); b = sg.from_numpy(a); a += 1; b
+    tensor([2., 2.], dtype=symgrad.float64)
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dt.from_numpy_dtype(ndarray.dtype)
+    return _wrap(ndarray)
+
+
+def _factory(fill, doc_call, doc_out):
+    def fn(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+           memory_format=None, name=None):
+        shp = _sizes(size)
+        dt = dtype or _dt.get_default_dtype()
+        arr = fill(shp, dt.np)
+        if out is not None:
+            out._data = arr
+            return out
+        return _finish(arr, requires_grad, name, device)
+    fn.__doc__ = f"""{doc_out[0]}
+
+    >>> import symgrad as sg
+    >>> sg.{doc_call}
+    {doc_out[1]}
+    """
+    return fn
+
+
+zeros = export("zeros", method=False)(_factory(np.zeros, "zeros(2, 3)",
+                                                ("A tensor of zeros.", "tensor([[0., 0., 0.],\n            [0., 0., 0.]])")))
+ones = export("ones", method=False)(_factory(np.ones, "ones(2)", ("A tensor of ones.", "tensor([1., 1.])")))
+empty = export("empty", method=False)(_factory(np.zeros, "empty(2).shape",
+                                                ("An uninitialised tensor (zero-filled).", "symgrad.Size([2])")))
+
+
+@export(method=False)
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, name=None, out=None):
+    """A tensor filled with ``fill_value`` (dtype inferred from it).
+
+    >>> import symgrad as sg
+    >>> sg.full((2,), 7)
+    tensor([7, 7])
+    """
+    dt = dtype or (fill_value.dtype if isinstance(fill_value, Tensor) else _infer_dtype(fill_value))
+    return _finish(np.full(_sizes((size,)) if isinstance(size, int) else _sizes(tuple(size)),
+                           fill_value.item() if isinstance(fill_value, Tensor) else fill_value, dt.np),
+                   requires_grad, name, device)
+
+
+@export(method=False)
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, name=None):
+    """The identity matrix.
+
+    >>> import symgrad as sg
+    >>> sg.eye(2)
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    dt = dtype or _dt.get_default_dtype()
+    return _finish(np.eye(n, n if m is None else m, dtype=dt.np), requires_grad, name, device)
+
+
+@export(method=False)
+def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, name=None):
+    """Values from ``start`` to ``end`` (exclusive) by ``step``.
+
+    >>> import symgrad as sg
+    >>> sg.arange(1, 3)
+    tensor([1, 2])
+    """
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        dtype = _dt.int64 if all(isinstance(v, (int, np.integer)) for v in vals) else _dt.get_default_dtype()
+    if dtype.is_floating_point:
+        n = int(np.ceil((vals[1] - vals[0]) / vals[2]))
+        arr = (vals[0] + np.arange(max(n, 0), dtype=np.float64) * vals[2]).astype(dtype.np)
+    else:
+        arr = np.arange(*vals, dtype=dtype.np)
+    return _finish(arr, requires_grad, name, device)
+
+
+@export(method=False)
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, name=None):
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    >>> import symgrad as sg
+    >>> sg.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    dt = dtype or _dt.get_default_dtype()
+    return _finish(np.linspace(start, end, steps).astype(dt.np), requires_grad, name, device)
+
+
+@export(method=False)
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
+    dt = dtype or _dt.get_default_dtype()
+    return _finish(np.logspace(start, end, steps, base=base).astype(dt.np), requires_grad, None, device)
+
+
+def _float_dtype(dtype):
+    dt = dtype or _dt.get_default_dtype()
+    if not dt.is_floating_point:
+        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dt.name}\'')
+    return dt
+
+
+@export(method=False)
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, name=None):
+    """Uniform samples on [0, 1).
+
+    >>> import symgrad as sg
+    >>> sg.rand(5, 3).shape
+    symgrad.Size([5, 3])
+    """
+    dt = _float_dtype(dtype)
+    g = generator or _rng[0]
+    return _finish(g.random(_sizes(size)).astype(dt.np), requires_grad, name, device)
+
+
+@export(method=False)
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, name=None):
+    """Standard normal samples.
+
+    >>> import symgrad as sg
+    >>> sg.randn(2, 2).dtype
+    symgrad.float32
+    """
+    dt = _float_dtype(dtype)
+    g = generator or _rng[0]
+    return _finish(g.standard_normal(_sizes(size)).astype(dt.np), requires_grad, name, device)
+
+
+@export(method=False)
+def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Integers uniform on [low, high).
+
+    >>> import symgrad as sg
+    >>> sg.randint(0, 10, (3,)).dtype
+    symgrad.int64
+    """
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    dt = dtype or _dt.int64
+    g = generator or _rng[0]
+    return _finish(g.integers(low, high, size=_sizes((size,)) if isinstance(size, int) else tuple(size)).astype(dt.np),
+                   requires_grad, None, device)
+
+
+@export(method=False)
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of ``0..n-1``.
+
+    >>> import symgrad as sg
+    >>> sorted(sg.randperm(4).tolist())
+    [0, 1, 2, 3]
+    """
+    dt = dtype or _dt.int64
+    g = generator or _rng[0]
+    return _finish(g.permutation(n).astype(dt.np), requires_grad, None, device)
+
+
+@export(method=False)
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+    """Normal samples; ``mean``/``std`` may be tensors (their broadcast shape) or numbers with ``size``.
+
+    >>> import symgrad as sg
+    >>> sg.normal(2., 3., size=(2,)).shape
+    symgrad.Size([2])
+    """
+    g = generator or _rng[0]
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    if size is None:
+        size = np.broadcast_shapes(np.shape(m), np.shape(s))
+    dt = dtype or (mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor)
+                   else _dt.get_default_dtype())
+    return _finish((m + s * g.standard_normal(tuple(size))).astype(dt.np), requires_grad, None, device)
+
+
+@export(method=False)
+def bernoulli(input, p=None, *, generator=None):
+    g = generator or _rng[0]
+    prob = input._data if p is None else np.full(input._data.shape, p)
+    return _wrap((g.random(input._data.shape) < prob).astype(input._data.dtype))
+
+
+# ------------------------------------------------------------ *_like, new_*
+def _like(fill_fn):
+    def fn(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, name=None):
+        return fill_fn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad,
+                       name=name)
+    return fn
+
+
+zeros_like = export("zeros_like", method=False)(_like(zeros))
+ones_like = export("ones_like", method=False)(_like(ones))
+empty_like = export("empty_like", method=False)(_like(empty))
+rand_like = export("rand_like", method=False)(_like(rand))
+randn_like = export("randn_like", method=False)(_like(randn))
+zeros_like.__doc__ = """Zeros with ``input``'s shape and dtype.
+
+    >>> import symgrad as sg
+    >>> sg.zeros_like(sg.tensor([1, 2]))
+    tensor([0, 0])
+    """
+ones_like.__doc__ = "Ones with ``input``'s shape and dtype."
+empty_like.__doc__ = "An uninitialised tensor with ``input``'s shape and dtype."
+rand_like.__doc__ = "Uniform samples with ``input``'s shape (and dtype unless given)."
+randn_like.__doc__ = """Normal samples with ``input``'s shape (and dtype unless given).
+
+    >>> import symgrad as sg
+    >>> sg.randn_like(sg.ones(2, dtype=sg.float64), dtype=sg.float).dtype
+    symgrad.float32
+    """
+
+
+@export(method=False)
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+
+
+@export(method=False)
+def randint_like(input, low=0, high=None, *, dtype=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+
+
+def _new(fill_fn):
+    def fn(self, *size, dtype=None, device=None, requires_grad=False):
+        return fill_fn(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    return fn
+
+
+new_ones = export("new_ones", function=False)(_new(ones))
+new_zeros = export("new_zeros", function=False)(_new(zeros))
+new_empty = export("new_empty", function=False)(_new(empty))
+new_ones.__doc__ = """Ones with ``self``'s dtype unless given.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1.]).new_ones(2, dtype=sg.float64)
+    tensor([1., 1.], dtype=symgrad.float64)
+    """
+
+
+@export(function=False)
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return full(size, fill_value, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+
+
+@export(function=False)
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    return tensor(data, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)

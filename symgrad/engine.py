@@ -1,0 +1,713 @@
+"""The autograd engine: recording ops, grad mode, and the backward pass.
+
+A recorded op becomes a ``Node`` (the ``grad_fn`` users see).  A node holds the
+graph skeleton (op, params, edges to its inputs, input shapes and dtypes),
+which outlives ``backward()``, and the values its VJP rules read, which are
+released after ``backward()`` unless ``retain_graph``.  Nodes never reference
+their output tensors, so no reference cycle forms between a tensor and its
+graph.
+"""
+import math
+import numpy as np
+
+from . import dtypes as _dt
+from .backends import numpy_ns
+from .tensor import Tensor, _wrap, _Meta
+
+# ----------------------------------------------------------------- grad mode
+_state = {"grad": True, "anomaly": False}
+
+
+def is_grad_enabled():
+    """True when new ops are recorded for autograd.
+
+    >>> import symgrad as sg
+    >>> sg.is_grad_enabled()
+    True
+    """
+    return _state["grad"]
+
+
+class _GradMode:
+    """Context manager and decorator that sets grad mode, as ``torch.no_grad``."""
+    _mode = None
+
+    def __enter__(self):
+        self._prev = _state["grad"]
+        _state["grad"] = self._mode
+
+    def __exit__(self, *exc):
+        _state["grad"] = self._prev
+
+    def __call__(self, fn):
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            with self.__class__():
+                return fn(*a, **k)
+        return wrapper
+
+
+class no_grad(_GradMode):
+    """Disable recording inside a ``with`` block or a decorated function.
+
+    >>> import symgrad as sg
+    >>> x = sg.ones(2, requires_grad=True)
+    >>> with sg.no_grad():
+    ...     print((x * 2).requires_grad)
+    False
+    """
+    _mode = False
+
+
+class enable_grad(_GradMode):
+    """Re-enable recording inside ``no_grad``.
+
+    >>> import symgrad as sg
+    >>> with sg.no_grad(), sg.enable_grad():
+    ...     print(sg.is_grad_enabled())
+    True
+    """
+    _mode = True
+
+
+class set_grad_enabled(_GradMode):
+    """Set grad mode: as a function call it takes effect at once; as a context
+    manager or decorator it restores the previous mode afterwards.
+
+    >>> import symgrad as sg
+    >>> with sg.set_grad_enabled(False):
+    ...     print(sg.is_grad_enabled())
+    False
+    """
+
+    def __init__(self, mode):
+        self._prev = _state["grad"]
+        self._mode = bool(mode)
+        _state["grad"] = self._mode
+
+    def __enter__(self):
+        pass
+
+    def __call__(self, fn):
+        _state["grad"] = self._prev
+        import functools
+
+        @functools.wraps(fn)
+        def wrapper(*a, **k):
+            prev = _state["grad"]
+            _state["grad"] = self._mode
+            try:
+                return fn(*a, **k)
+            finally:
+                _state["grad"] = prev
+        return wrapper
+
+
+class inference_mode(no_grad):
+    """Alias of ``no_grad`` (symgrad has no separate inference tensors)."""
+
+    def __init__(self, mode=True):
+        self._mode = not mode
+
+
+# ---------------------------------------------------------------- the graph
+class Node:
+    """A recorded op: the object behind ``tensor.grad_fn``."""
+    __slots__ = ("op", "params", "edges", "meta", "saved", "ans", "checks",
+                 "hooks", "freed", "out_meta", "__weakref__")
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        return tuple((_edge_fn(e), 0 if e is None or not isinstance(e, Node) else _edge_idx(e))
+                     for e in self.edges)
+
+    def register_hook(self, fn):
+        raise NotImplementedError("Node.register_hook is not supported; use Tensor.register_hook")
+
+    @property
+    def metadata(self):
+        return {}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+
+def _edge_fn(e):
+    if e is None:
+        return None
+    if isinstance(e, Node):
+        return e
+    if isinstance(e, tuple):
+        return e[0]
+    return AccumulateGrad(e)
+
+
+def _edge_idx(e):
+    return 0
+
+
+class AccumulateGrad:
+    """The sink of a leaf in ``next_functions``; ``.variable`` is the leaf."""
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    next_functions = ()
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __eq__(self, other):
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self):
+        return id(self.variable)
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+_NODE_CLASSES = {}
+
+
+def node_class(name):
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
+
+
+# An edge is: None (no gradient flows), a leaf Tensor (accumulate into .grad),
+# a Node (single output) or (Node, output index) for multi-output nodes.
+def edge_of(t):
+    if t._base is not None:
+        _refresh_view(t)
+    n = t._node
+    if n is None:
+        return t if t._rg else None
+    return n if t._out == -1 else (n, t._out)
+
+
+def _refresh_view(t):
+    # a view whose base was modified in place since the view's node was made
+    # reads the base's new history: rebuild the view's node from the base
+    b = t._base
+    if t._vbase_node is not b._node:
+        from .ops import shape as _shape
+        _shape.rebuild_view(t)
+
+
+# ----------------------------------------------------------------- recording
+def call(op, inputs, params):
+    """Run ``op`` forward on numpy and record it when gradients are needed."""
+    arrs = []
+    rg = False
+    for t in inputs:
+        if isinstance(t, Tensor):
+            arrs.append(t._data)
+            if t._node is not None or t._rg:
+                rg = True
+        else:
+            arrs.append(t)
+    rule = op.dtypes
+    if rule != "keep":
+        dt = _dt.result_type(*inputs)
+        if rule == "float" and dt._cat < 2:
+            dt = _dt._DEFAULT[0]
+        npdt = dt.np
+        for k, a in enumerate(arrs):
+            if type(a) is np.ndarray and a.dtype != npdt:
+                arrs[k] = a.astype(npdt)
+    out = op.forward(numpy_ns, *arrs, **params)
+    if op.n_out == 1:
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if rule != "keep" and rule != "compare" and out.dtype != npdt:
+            out = out.astype(npdt)
+        if rg and _state["grad"] and op.differentiable:
+            return _wrap(out, record(op, inputs, params, out), -1)
+        return _wrap(out)
+    outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
+    if rg and _state["grad"] and op.differentiable:
+        node = record(op, inputs, params, outs)
+        node.out_meta = tuple((o.shape, _dt._FROM_NP[o.dtype]) for o in outs)
+        return tuple(_wrap(o, node, k) if o.dtype.kind == "f" else _wrap(o)
+                     for k, o in enumerate(outs))
+    return tuple(_wrap(o) for o in outs)
+
+
+def record(op, inputs, params, out):
+    cls = op._node_cls
+    if cls is None:
+        if callable(op.grad_fn):
+            cls = node_class(op.grad_fn(params))
+        else:
+            cls = op._node_cls = node_class(op.grad_fn)
+    node = cls()
+    node.op = op
+    node.params = params
+    edges = []
+    meta = []
+    for t in inputs:
+        if isinstance(t, Tensor):
+            e = edge_of(t)
+            edges.append(e)
+            meta.append((t._data.shape, t.dtype) if e is not None else None)
+        else:
+            edges.append(None)
+            meta.append(None)
+    node.edges = edges
+    node.meta = meta
+    node.hooks = None
+    node.freed = False
+    node.out_meta = None
+    reads = op.reads()
+    read_ans = False
+    idx = set()
+    n = len(inputs)
+    if op.variadic:
+        read_ans, i = reads[0]
+        idx = set(range(n)) if i == "all" else i
+    else:
+        for k, e in enumerate(edges):
+            if e is not None:
+                ra, i = reads[k]
+                read_ans = read_ans or ra
+                idx |= i
+    checks = []
+    saved = list(inputs)
+    for k, t in enumerate(inputs):
+        if isinstance(t, Tensor):
+            if k in idx:
+                checks.append((t._vc, t._vc[0], k))
+            else:
+                saved[k] = _Meta(t._data.shape, t._data.dtype)
+    node.saved = saved
+    node.ans = out if read_ans else None
+    node.checks = checks
+    return node
+
+
+# ------------------------------------------------------------------ backward
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
+          "after they have already been freed). Saved intermediate values of the graph are freed "
+          "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+          "backward through the graph a second time or if you need to access saved tensors after "
+          "calling backward.")
+
+
+def _raise_modified(node, now, ver, k):
+    if k < 0:
+        a = node.ans if node.out_meta is None else node.ans[-k - 1]
+        desc, producer = (a.shape, _dt._FROM_NP[a.dtype].name), node.name()
+    else:
+        t = node.saved[k]
+        e = node.edges[k]
+        desc = (t.shape, t.dtype.name)
+        producer = e.name() if isinstance(e, Node) else (e[0].name() if type(e) is tuple else "a leaf")
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [symgrad.{desc[1]} {list(desc[0])}], which is output 0 of "
+        f"{producer}, is at version {now}; expected version {ver} instead. Hint: enable anomaly "
+        "detection to find the operation that failed to compute its gradient, with "
+        "symgrad.autograd.set_detect_anomaly(True).")
+
+
+def unbroadcast(xp, g, shape):
+    """Sum a cotangent over the dims that broadcasting added or stretched."""
+    gs = g.shape
+    if tuple(gs) == tuple(shape):
+        return g
+    nd = len(gs) - len(shape)
+    if nd < 0:
+        return xp.reshape(g, shape)
+    axes = tuple(range(nd)) + tuple(i + nd for i, s in enumerate(shape) if s == 1 and gs[i + nd] != 1)
+    if axes:
+        g = xp.sum(g, axis=axes)
+    return xp.reshape(g, shape)
+
+
+def _grad_array(g, meta):
+    shape, dt = meta
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    if g.shape != shape:
+        g = unbroadcast(np, g, shape)
+    if g.dtype != dt.np:
+        g = g.astype(dt.np)
+    return g
+
+
+def _grad_tensor(g, meta):
+    from .backends import tensor_ns
+    shape, dt = meta
+    if not isinstance(g, Tensor):
+        g = _wrap(np.asarray(g, dtype=dt.np))
+    if tuple(g.shape) != shape:
+        g = unbroadcast(tensor_ns, g, shape)
+    if g.dtype is not dt:
+        g = g.to(dt)
+    return g
+
+
+def _collect(root_edges):
+    """Iterative DFS: dependency counts of every node reachable from the roots."""
+    deps = {}
+    stack = [e[0] if type(e) is tuple else e for e in root_edges if e is not None]
+    stack = [n for n in stack if isinstance(n, Node)]
+    seen = set()
+    order = []
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        order.append(n)
+        for e in n.edges:
+            if e is None:
+                continue
+            m = e[0] if type(e) is tuple else e
+            if isinstance(m, Node):
+                deps[m] = deps.get(m, 0) + 1
+                if m not in seen:
+                    stack.append(m)
+    return deps, order
+
+
+def _useful(order, targets):
+    # nodes from which some target node or leaf is reachable (for inputs=/grad)
+    useful = set()
+    changed = True
+    tset = set(id(t) for t in targets)
+    # process in reverse discovery order repeatedly until fixpoint (graphs are DAGs;
+    # reverse DFS-discovery order is usually already topological)
+    while changed:
+        changed = False
+        for n in reversed(order):
+            if n in useful:
+                continue
+            for e in n.edges:
+                if e is None:
+                    continue
+                m = e[0] if type(e) is tuple else e
+                if (isinstance(m, Node) and m in useful) or id(m) in tset or (
+                        isinstance(m, Tensor) and id(m) in tset):
+                    useful.add(n)
+                    changed = True
+                    break
+    return useful
+
+
+def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None,
+                 accumulate=True, allow_unused=False):
+    """Backpropagate ``grads`` (one per root tensor).
+
+    With ``accumulate`` the leaves' ``.grad`` receive the result (``backward``,
+    restricted to ``inputs`` when given); otherwise the gradients of ``inputs``
+    are returned (``autograd.grad``).
+    """
+    if create_graph:
+        from .backends import tensor_ns as xp
+        conv = _grad_tensor
+    else:
+        xp = numpy_ns
+        conv = _grad_array
+    capture = {}          # (node or leaf, output index) -> positions in inputs
+    if inputs is not None:
+        for k, t in enumerate(inputs):
+            e = edge_of(t) if t._node is not None else t
+            key = e if type(e) is tuple else (e, 0)
+            capture.setdefault(key, []).append(k)
+    results = [None] * (len(inputs) if inputs is not None else 0)
+
+    buffers = {}
+    root_edges = []
+    for t, g in zip(roots, grads):
+        e = edge_of(t)
+        root_edges.append(e)
+        if e is not None:
+            _accum_edge(buffers, e, g)
+    deps, order = _collect(root_edges)
+    useful = None if inputs is None else _useful(order, capture)
+    ready = [n for n in order if n not in deps]
+    while ready:
+        node = ready.pop()
+        gbuf = buffers.pop(node, None)
+        if useful is not None and node not in useful:
+            in_grads = [None] * len(node.edges)
+        else:
+            grads_out = _prepare(node, gbuf, xp)
+            if node.hooks:
+                grads_out = _run_hooks(node, grads_out)
+            for k, g in enumerate(grads_out):
+                for i in capture.get((node, k), ()):
+                    results[i] = g if create_graph else _wrap(g)
+            in_grads = _apply_vjps(node, grads_out, xp, create_graph)
+            _release(node, retain_graph)
+        for e, g in zip(node.edges, in_grads):
+            if e is None:
+                continue
+            m = e[0] if type(e) is tuple else e
+            if g is not None:
+                _accum_edge(buffers, e, g)
+            if isinstance(m, Node):
+                deps[m] -= 1
+                if deps[m] == 0:
+                    ready.append(m)
+    for leaf, g in buffers.items():
+        if not isinstance(leaf, Tensor):
+            continue
+        hit = capture.get((leaf, 0))
+        if inputs is not None and hit is None:
+            continue
+        g = _prepare_leaf(leaf, g, conv)
+        for i in hit or ():
+            results[i] = g if create_graph else _wrap(g)
+        if accumulate:
+            _accumulate(leaf, g, create_graph)
+    if not accumulate and not allow_unused and any(r is None for r in results):
+        raise RuntimeError("One of the differentiated Tensors appears to not have been used "
+                           "in the graph. Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _useful(order, capture):
+    # nodes from which a captured node or leaf is reachable; reverse discovery
+    # order visits children first, so the fixpoint loop usually runs twice
+    targets = {k[0] for k in capture}
+    useful = set()
+    changed = True
+    while changed:
+        changed = False
+        for n in reversed(order):
+            if n in useful:
+                continue
+            if n in targets:
+                useful.add(n)
+                changed = True
+                continue
+            for e in n.edges:
+                m = e[0] if type(e) is tuple else e
+                if m is not None and (m in useful or m in targets):
+                    useful.add(n)
+                    changed = True
+                    break
+    return useful
+
+
+def _accum_edge(buffers, e, g):
+    if type(e) is tuple:
+        node, k = e
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node.out_meta)
+        buf[k] = g if buf[k] is None else buf[k] + g
+    else:
+        prev = buffers.get(e)
+        buffers[e] = g if prev is None else prev + g
+
+
+def _prepare(node, gbuf, xp):
+    if node.out_meta is None:
+        return (gbuf,)
+    if gbuf is None:
+        gbuf = [None] * len(node.out_meta)
+    out = []
+    for g, meta in zip(gbuf, node.out_meta):
+        if g is None:
+            g = np.zeros(meta[0], meta[1].np)
+            if xp is not numpy_ns:
+                g = _wrap(g)
+        out.append(g)
+    return tuple(out)
+
+
+def _run_hooks(node, grads_out):
+    grads_out = list(grads_out)
+    for k, fns in node.hooks.items():
+        for fn in fns:
+            g = grads_out[k]
+            gt = g if isinstance(g, Tensor) else _wrap(g)
+            r = fn(gt)
+            if r is not None:
+                grads_out[k] = r if isinstance(g, Tensor) else r._data
+    return tuple(grads_out)
+
+
+def _apply_vjps(node, grads_out, xp, create_graph):
+    op = node.op
+    if node.freed:
+        raise RuntimeError(_FREED)
+    for vc, ver, k in node.checks:
+        if vc[0] != ver:
+            _raise_modified(node, vc[0], ver, k)
+    saved = node.saved
+    ans = node.ans
+    if create_graph:
+        ins = saved
+        if ans is not None:
+            ans = (_wrap(ans, node, -1) if node.out_meta is None
+                   else tuple(_wrap(a, node, k) for k, a in enumerate(ans)))
+    else:
+        ins = [t._data if isinstance(t, Tensor) else t for t in saved]
+    g = grads_out[0] if node.out_meta is None else grads_out
+    conv = _grad_tensor if create_graph else _grad_array
+    res = []
+    params = node.params
+    for k, e in enumerate(node.edges):
+        if e is None:
+            res.append(None)
+            continue
+        if op.variadic:
+            r = op.vjp(xp, k, g, ans, *ins, **params)
+        else:
+            r = op.vjp[k](xp, g, ans, *ins, **params)
+        r = conv(r, node.meta[k])
+        if _state["anomaly"]:
+            _check_nan(node, k, r)
+        res.append(r)
+    return res
+
+
+def _check_nan(node, k, r):
+    a = r._data if isinstance(r, Tensor) else r
+    if a.dtype.kind == "f" and np.isnan(a).any():
+        raise RuntimeError(f"Function '{node.name()}' returned nan values in its {k}th output.")
+
+
+def _prepare_leaf(leaf, g, conv):
+    g = conv(g, (leaf._data.shape, leaf.dtype))
+    hooks = leaf._hooks
+    if hooks:
+        for fn in list(hooks.values()):
+            gt = g if isinstance(g, Tensor) else _wrap(g)
+            r = fn(gt)
+            if r is not None:
+                g = r if isinstance(g, Tensor) else r._data
+    return g
+
+
+def _accumulate(leaf, g, create_graph):
+    if create_graph:
+        leaf._grad = g if leaf._grad is None else leaf._grad + g
+        return
+    cur = leaf._grad
+    if cur is None:
+        leaf._grad = _wrap(g.copy() if (g.base is not None or not g.flags.writeable) else g)
+    elif cur._node is not None or cur._rg:
+        leaf._grad = _wrap(cur._data + g)
+    else:
+        cur._data += g
+        cur._vc[0] += 1
+
+
+def _release(node, retain_graph):
+    # inputs read only for their metadata are swapped for metadata stubs, so
+    # the node keeps no arrays alive; nodes whose rules read values are marked
+    # freed and refuse a second backward
+    if retain_graph or not (node.checks or node.ans is not None):
+        return
+    node.freed = True
+    node.saved = [_Meta(t._data.shape, t._data.dtype) if isinstance(t, Tensor) else t for t in node.saved]
+    node.ans = None
+
+
+# ------------------------------------------------------------------ in-place
+_TORCH_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char",
+                "uint8": "Byte", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+def check_inplace(target):
+    if not _state["grad"]:
+        return
+    if target._node is None and target._rg:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    b = target._base
+    if b is not None and b._node is None and b._rg:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def call_inplace(op, target, others, params):
+    """Run ``op(target, *others)`` and write the result into ``target``'s storage.
+
+    The graph sees the functional version: ``target`` becomes the output of a
+    new node whose input is its old value; for a view, its base gets a
+    ``CopySlices`` node that writes the new view value into the old base.
+    """
+    check_inplace(target)
+    if not target._data.flags.writeable:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+    inputs = (target,) + tuple(others)
+    arrs = [t._data if isinstance(t, Tensor) else t for t in inputs]
+    tdt = target.dtype
+    if op.dtypes != "keep":
+        dt = _dt.result_type(*inputs)
+        if op.dtypes == "float" and dt._cat < 2:
+            dt = _dt._DEFAULT[0]
+        if dt._cat > tdt._cat:
+            raise RuntimeError(f"result type {_TORCH_NAMES[dt.name]} can't be cast to the desired output "
+                               f"type {_TORCH_NAMES[tdt.name]}")
+        for k, a in enumerate(arrs):
+            if type(a) is np.ndarray and a.dtype != dt.np:
+                arrs[k] = a.astype(dt.np)
+    out = op.forward(numpy_ns, *arrs, **params)
+    out = np.asarray(out)
+    if out.shape != target._data.shape:
+        try:
+            out = np.broadcast_to(out, target._data.shape)
+        except ValueError:
+            raise RuntimeError(f"output with shape {list(target._data.shape)} doesn't match the broadcast "
+                               f"shape {list(out.shape)}") from None
+    rg = _state["grad"] and op.differentiable and any(
+        isinstance(t, Tensor) and (t._node is not None or t._rg or
+                                   (t._base is not None and t._base.requires_grad)) for t in inputs)
+    snap = None
+    if rg:
+        need = set()
+        reads = op.reads()
+        for k, t in enumerate(inputs):
+            if isinstance(t, Tensor) and t.requires_grad and k < len(reads):
+                need |= reads[k][1]
+        snap = _snapshot(target, copy=0 in need)
+    target._data[...] = out
+    target._vc[0] += 1
+    if rg:
+        node = record(op, (snap,) + tuple(others), params, target._data)
+        if node.ans is not None:
+            node.checks.append((target._vc, target._vc[0], -1))
+        _rebind(target, node)
+    return target
+
+
+def _snapshot(t, copy):
+    s = _wrap(t._data.copy() if copy else t._data, t._node, t._out)
+    s._rg = t._rg
+    s._base = t._base
+    s._view = t._view
+    s._vbase_node = t._vbase_node
+    if not copy:
+        s._vc = t._vc
+    return s
+
+
+def _rebind(target, node):
+    b = target._base
+    if b is None:
+        target._node = node
+        target._out = -1
+        return
+    from .ops.shape import copy_slices_op
+    value = _wrap(target._data, node, -1)
+    cs = record(copy_slices_op, (_snapshot(b, copy=False), value), {"chain": target._view}, None)
+    b._node = cs
+    b._out = -1
+    target._node = node
+    target._out = -1
+    target._vbase_node = cs

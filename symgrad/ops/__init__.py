@@ -1,0 +1,62 @@
+"""The op table, by family; importing this package attaches every registered
+method and operator to ``Tensor``."""
+from . import table, elementwise, reduce, shape, conversions  # noqa: F401
+from . import index, linalg  # noqa: F401
+from .table import OPS, FUNCTIONS, METHODS
+from ..tensor import Tensor
+
+
+def attach():
+    """Attach every registered method and operator to ``Tensor``."""
+    for name, fn in METHODS.items():
+        setattr(Tensor, name, fn)
+    ew, sh = elementwise, shape
+
+    def rsub(self, other):
+        return ew.rsub(self, other)
+
+    def rtruediv(self, other):
+        return ew.reciprocal(self) * other
+
+    def rfloordiv(self, other):
+        return ew.floor_divide(other, self)
+
+    def rpow(self, other):
+        return ew.pow(other, self)
+
+    def rmod(self, other):
+        return ew.remainder(other, self)
+
+    def matmul_(self, other):
+        return linalg.matmul(self, other)
+
+    def rmatmul(self, other):
+        return linalg.matmul(other, self)
+
+    def iop(fn_):
+        def f(self, other):
+            return fn_(self, other)
+        return f
+
+    ops = {
+        "__add__": ew.add, "__radd__": ew.add, "__sub__": ew.sub, "__rsub__": rsub,
+        "__mul__": ew.mul, "__rmul__": ew.mul, "__truediv__": ew.div, "__rtruediv__": rtruediv,
+        "__floordiv__": ew.floor_divide, "__rfloordiv__": rfloordiv, "__mod__": ew.remainder,
+        "__rmod__": rmod, "__pow__": ew.pow, "__rpow__": rpow, "__matmul__": matmul_,
+        "__rmatmul__": rmatmul, "__neg__": ew.negative, "__abs__": ew.abs,
+        "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
+        "__and__": ew.bitwise_and, "__or__": ew.bitwise_or, "__xor__": ew.bitwise_xor,
+        "__rand__": ew.bitwise_and, "__ror__": ew.bitwise_or, "__rxor__": ew.bitwise_xor,
+        "__invert__": ew.bitwise_not,
+        "__iadd__": iop(METHODS["add_"]), "__isub__": iop(METHODS["sub_"]), "__imul__": iop(METHODS["mul_"]),
+        "__itruediv__": iop(METHODS["div_"]), "__ipow__": iop(METHODS["pow_"]),
+        "__ifloordiv__": iop(METHODS["floor_divide_"]), "__imod__": iop(METHODS["remainder_"]),
+        "__getitem__": sh.getitem, "__setitem__": sh.setitem,
+        "__pos__": lambda self: self,
+    }
+    for k, v in ops.items():
+        setattr(Tensor, k, v)
+    Tensor.__hash__ = lambda self: id(self)
+    Tensor.T = property(lambda self: sh.permute(self, *range(self.ndim - 1, -1, -1)))
+    Tensor.mT = property(lambda self: sh.transpose(self, -2, -1))
+

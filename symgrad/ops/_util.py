@@ -1,0 +1,60 @@
+"""Helpers shared by the op families: calling ops, ``out=``, in-place, dims."""
+from ..tensor import Tensor, _wrapdim
+from .. import engine
+
+
+def call(op, *inputs, **params):
+    return engine.call(op, inputs, params)
+
+
+def with_out(result, out, name):
+    """Write ``result`` into ``out`` as PyTorch's ``out=`` does."""
+    if out is None:
+        return result
+    if engine._state["grad"] and (result.requires_grad or out.requires_grad):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if out._data.shape != result._data.shape:
+        if out._data.size:
+            import warnings
+            warnings.warn(f"An output with one or more elements was resized since it had shape "
+                          f"{list(out.shape)}, which does not match the required output shape "
+                          f"{list(result.shape)}.", UserWarning, stacklevel=3)
+        out._data = result._data.astype(out._data.dtype)
+    else:
+        out._data[...] = result._data
+    out._vc[0] += 1
+    return out
+
+
+def dims(dim, ndim):
+    """Normalise ``dim`` (None, int or sequence) to None or a sorted tuple."""
+    if dim is None:
+        return None
+    if isinstance(dim, (list, tuple)):
+        if len(dim) == 0:
+            return None
+        out = tuple(sorted(_wrapdim(d, ndim) for d in dim))
+        if len(set(out)) != len(out):
+            raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
+        return out
+    return (_wrapdim(dim, ndim),)
+
+
+def keep(xp, g, dim, keepdim):
+    """Re-insert reduced dims so ``g`` broadcasts against the reduced input."""
+    if keepdim or dim is None:
+        return g
+    return xp.expand_dims(g, dim)
+
+
+def reduced_count(shape, dim):
+    n = 1
+    for k, s in enumerate(shape):
+        if dim is None or k in dim:
+            n *= s
+    return n
+
+
+def tensor_or_scalar(x):
+    return x if isinstance(x, Tensor) else x

@@ -1,0 +1,124 @@
+"""Tensor methods for dtype/device conversion and filling."""
+import numpy as np
+
+from .table import export
+from ..tensor import Tensor, _wrap, check_device, device as _device
+from .. import dtypes as _dt
+from .. import engine
+
+
+@export(function=False)
+def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, memory_format=None):
+    """Convert dtype and/or device: ``t.to(sg.float64)``, ``t.to("cpu", sg.double)``,
+    ``t.to(other)``.  Only the CPU holds tensors; other devices raise.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2]).to(sg.float64)
+    tensor([1., 2.], dtype=symgrad.float64)
+    """
+    for a in args:
+        if isinstance(a, _dt.dtype):
+            dtype = a
+        elif isinstance(a, (str, _device)):
+            device = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+    check_device(device)
+    from .shape import to_dtype
+    return to_dtype(self, dtype or self.dtype, copy)
+
+
+@export(function=False)
+def type(self, dtype=None):
+    if dtype is None:
+        return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
+                "int32": "torch.IntTensor", "bool": "torch.BoolTensor", "float16": "torch.HalfTensor",
+                "uint8": "torch.ByteTensor", "int8": "torch.CharTensor", "int16": "torch.ShortTensor"
+                }[self.dtype.name].replace("torch", "symgrad")
+    return to(self, dtype)
+
+
+@export(function=False)
+def type_as(self, other):
+    return to(self, other.dtype)
+
+
+def _caster(d):
+    def f(self, memory_format=None):
+        return to(self, d)
+    f.__doc__ = f"``self.to({d!r})``."
+    return f
+
+
+for _n, _d in (("float", _dt.float32), ("double", _dt.float64), ("half", _dt.float16), ("long", _dt.int64),
+               ("int", _dt.int32), ("short", _dt.int16), ("char", _dt.int8), ("byte", _dt.uint8),
+               ("bool", _dt.bool)):
+    export(_n, function=False)(_caster(_d))
+
+
+@export(function=False)
+def cpu(self, memory_format=None):
+    """The tensor itself (tensors live on the CPU)."""
+    return self
+
+
+@export(function=False)
+def cuda(self, device=None, non_blocking=False):
+    check_device("cuda")
+
+
+@export(function=False)
+def zero_(self):
+    """Fill with zeros in place (not recorded when no graph requires it).
+
+    >>> import symgrad as sg
+    >>> sg.ones(2).zero_()
+    tensor([0., 0.])
+    """
+    return fill_(self, 0)
+
+
+@export(function=False)
+def fill_(self, value):
+    """Fill with ``value`` in place."""
+    from .shape import copy_op
+    v = value.item() if isinstance(value, Tensor) and not value.requires_grad else value
+    if isinstance(v, Tensor):
+        return engine.call_inplace(copy_op, self, (v,), {})
+    engine.check_inplace(self)
+    if self._node is not None or (self._base is not None and self._base.requires_grad):
+        return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
+    self._data[...] = v
+    self._vc[0] += 1
+    return self
+
+
+@export(function=False)
+def masked_fill_(self, mask, value):
+    """In-place ``masked_fill``; returns ``self``."""
+    return _masked_fill_inplace(self, mask, value)
+
+
+def _masked_fill_inplace(self, mask, value):
+    from .index import masked_fill
+    r = masked_fill(self, mask, value)
+    from .shape import copy_op
+    return engine.call_inplace(copy_op, self, (r,), {})
+
+
+@export(function=False)
+def uniform_(self, a=0.0, b=1.0, generator=None):
+    from ..creation import _rng
+    engine.check_inplace(self)
+    self._data[...] = (generator or _rng[0]).uniform(a, b, self._data.shape)
+    self._vc[0] += 1
+    return self
+
+
+@export(function=False)
+def normal_(self, mean=0.0, std=1.0, generator=None):
+    from ..creation import _rng
+    engine.check_inplace(self)
+    self._data[...] = mean + std * (generator or _rng[0]).standard_normal(self._data.shape)
+    self._vc[0] += 1
+    return self

@@ -1,0 +1,744 @@
+"""Elementwise ops: arithmetic, comparisons, unary math, activations."""
+import math
+import numpy as np
+
+from .table import Op, export
+from ._util import call, with_out
+from ..tensor import Tensor
+from .. import engine
+
+# ================================================================ arithmetic
+add_op = Op("add", "AddBackward0",
+            lambda xp, a, b, alpha: a + b if alpha == 1 else a + alpha * b,
+            (lambda xp, g, ans, a, b, alpha: g,
+             lambda xp, g, ans, a, b, alpha: g if alpha == 1 else g * alpha),
+            dtypes="promote")
+sub_op = Op("sub", "SubBackward0",
+            lambda xp, a, b, alpha: a - b if alpha == 1 else a - alpha * b,
+            (lambda xp, g, ans, a, b, alpha: g,
+             lambda xp, g, ans, a, b, alpha: -g if alpha == 1 else -g * alpha),
+            dtypes="promote")
+rsub_op = Op("rsub", "RsubBackward1",
+             lambda xp, a, b, alpha: b - a if alpha == 1 else b - alpha * a,
+             (lambda xp, g, ans, a, b, alpha: -g if alpha == 1 else -g * alpha,
+              lambda xp, g, ans, a, b, alpha: g),
+             dtypes="promote")
+mul_op = Op("mul", "MulBackward0", lambda xp, a, b: a * b,
+            (lambda xp, g, ans, a, b: g * b,
+             lambda xp, g, ans, a, b: g * a), dtypes="promote")
+div_op = Op("div", "DivBackward0", lambda xp, a, b: a / b,
+            (lambda xp, g, ans, a, b: g / b,
+             lambda xp, g, ans, a, b: -g * a / (b * b)), dtypes="float")
+neg_op = Op("neg", "NegBackward0", lambda xp, a: -a, (lambda xp, g, ans, a: -g,), dtypes="promote")
+pow_scalar_op = Op("pow_scalar", "PowBackward0", lambda xp, a, exponent: a ** exponent,
+                   (lambda xp, g, ans, a, exponent: g * exponent * a ** (exponent - 1)
+                    if exponent != 0 else g * 0,), dtypes="promote")
+pow_op = Op("pow", "PowBackward1", lambda xp, a, b: a ** b,
+            (lambda xp, g, ans, a, b: g * b * a ** (b - 1),
+             lambda xp, g, ans, a, b: xp.where((a == 0) & (b >= 0), 0, g * ans * xp.log(a))),
+            dtypes="promote")
+rpow_op = Op("rpow", "PowBackward2", lambda xp, b, base: base ** b,
+             (lambda xp, g, ans, b, base: g * ans * math.log(base) if base != 0 else g * 0,),
+             dtypes="float")
+floor_divide_op = Op("floor_divide", "FloorDivideBackward0", lambda xp, a, b: xp.floor_divide(a, b),
+                     dtypes="promote", differentiable=False)
+remainder_op = Op("remainder", "RemainderBackward0", lambda xp, a, b: xp.remainder(a, b),
+                  (lambda xp, g, ans, a, b: g,
+                   lambda xp, g, ans, a, b: -g * xp.floor(a / b)), dtypes="promote")
+fmod_op = Op("fmod", "FmodBackward0", lambda xp, a, b: xp.fmod(a, b),
+             (lambda xp, g, ans, a, b: g,
+              lambda xp, g, ans, a, b: -g * xp.trunc(a / b)), dtypes="promote")
+atan2_op = Op("atan2", "Atan2Backward0", lambda xp, a, b: xp.arctan2(a, b),
+              (lambda xp, g, ans, a, b: g * b / (a * a + b * b),
+               lambda xp, g, ans, a, b: -g * a / (a * a + b * b)), dtypes="float")
+maximum_op = Op("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b),
+                (lambda xp, g, ans, a, b: xp.where(a > b, g, xp.where(a == b, g / 2, 0)),
+                 lambda xp, g, ans, a, b: xp.where(b > a, g, xp.where(a == b, g / 2, 0))),
+                dtypes="promote")
+minimum_op = Op("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b),
+                (lambda xp, g, ans, a, b: xp.where(a < b, g, xp.where(a == b, g / 2, 0)),
+                 lambda xp, g, ans, a, b: xp.where(b < a, g, xp.where(a == b, g / 2, 0))),
+                dtypes="promote")
+where_op = Op("where", "WhereBackward0", lambda xp, c, a, b: xp.where(c, a, b),
+              (None,
+               lambda xp, g, ans, c, a, b: xp.where(c, g, 0),
+               lambda xp, g, ans, c, a, b: xp.where(c, 0, g)), dtypes="keep")
+lerp_op = Op("lerp", "LerpBackward0", lambda xp, a, b, weight: a + weight * (b - a),
+             (lambda xp, g, ans, a, b, weight: g * (1 - weight),
+              lambda xp, g, ans, a, b, weight: g * weight), dtypes="promote")
+
+
+def _binary(op, name, doc):
+    def fn(input, other, *, out=None):
+        return with_out(call(op, input, other), out, name)
+    fn.__name__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+def _scalar_dtype_check(other):
+    if isinstance(other, (list, tuple)):
+        raise TypeError("unsupported operand: use symgrad.tensor(...) for sequences")
+    return other
+
+
+@export()
+def add(input, other, *, alpha=1, out=None):
+    """``input + alpha * other`` with broadcasting and PyTorch's type promotion.
+
+    >>> import symgrad as sg
+    >>> sg.add(sg.tensor([1., 2.]), sg.tensor([10., 20.]), alpha=2)
+    tensor([21., 42.])
+    """
+    if not isinstance(input, Tensor):
+        return with_out(call(add_op, other, input, alpha=1) if alpha == 1 else
+                        call(rsub_op, other, input, alpha=-alpha), out, "add")
+    return with_out(call(add_op, input, other, alpha=alpha), out, "add")
+
+
+@export()
+def sub(input, other, *, alpha=1, out=None):
+    """``input - alpha * other``.
+
+    >>> import symgrad as sg
+    >>> sg.sub(sg.tensor([5, 7]), 2)
+    tensor([3, 5])
+    """
+    if not isinstance(input, Tensor):
+        return with_out(call(rsub_op, other, input, alpha=alpha), out, "sub")
+    return with_out(call(sub_op, input, other, alpha=alpha), out, "sub")
+
+
+subtract = export("subtract")(sub)
+
+
+@export()
+def rsub(input, other, *, alpha=1):
+    """``other - alpha * input``.
+
+    >>> import symgrad as sg
+    >>> sg.rsub(sg.tensor([1., 2.]), 10)
+    tensor([9., 8.])
+    """
+    return call(rsub_op, input, other, alpha=alpha)
+
+
+@export()
+def mul(input, other, *, out=None):
+    """Elementwise product.
+
+    >>> import symgrad as sg
+    >>> sg.mul(sg.tensor([1., 2.]), 3)
+    tensor([3., 6.])
+    """
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return with_out(call(mul_op, input, other), out, "mul")
+
+
+multiply = export("multiply")(mul)
+
+
+@export()
+def div(input, other, *, rounding_mode=None, out=None):
+    """Elementwise true division (``rounding_mode`` ``"floor"`` or ``"trunc"``).
+
+    >>> import symgrad as sg
+    >>> sg.div(sg.tensor([1, 3]), 2)
+    tensor([0.5000, 1.5000])
+    """
+    if rounding_mode == "floor":
+        return with_out(call(floor_divide_op, input, other), out, "div")
+    if rounding_mode == "trunc":
+        r = call(div_op, input, other)
+        from .. import dtypes as _dt
+        res = trunc(r)
+        rt = _dt.result_type(input, other)
+        return with_out(res if rt.is_floating_point else res.to(rt), out, "div")
+    if not isinstance(input, Tensor):
+        return with_out(reciprocal(other) * input, out, "div")
+    return with_out(call(div_op, input, other), out, "div")
+
+
+divide = export("divide")(div)
+true_divide = export("true_divide")(div)
+
+
+@export()
+def floor_divide(input, other, *, out=None):
+    """Elementwise floor division (not differentiable).
+
+    >>> import symgrad as sg
+    >>> sg.floor_divide(sg.tensor([7, -7]), 2)
+    tensor([ 3, -4])
+    """
+    return with_out(call(floor_divide_op, input, other), out, "floor_divide")
+
+
+@export()
+def remainder(input, other, *, out=None):
+    """Python-style modulus (sign of the divisor).
+
+    >>> import symgrad as sg
+    >>> sg.remainder(sg.tensor([-3., 5.]), 2)
+    tensor([1., 1.])
+    """
+    return with_out(call(remainder_op, input, other), out, "remainder")
+
+
+@export()
+def fmod(input, other, *, out=None):
+    """C-style modulus (sign of the dividend).
+
+    >>> import symgrad as sg
+    >>> sg.fmod(sg.tensor([-3., 5.]), 2)
+    tensor([-1.,  1.])
+    """
+    return with_out(call(fmod_op, input, other), out, "fmod")
+
+
+@export()
+def pow(input, exponent, *, out=None):
+    """``input ** exponent``; either may be a Python number.
+
+    >>> import symgrad as sg
+    >>> sg.pow(sg.tensor([1., 2., 3.]), 2)
+    tensor([1., 4., 9.])
+    """
+    if not isinstance(input, Tensor):
+        return with_out(call(rpow_op, exponent, base=input), out, "pow")
+    if isinstance(exponent, Tensor):
+        return with_out(call(pow_op, input, exponent), out, "pow")
+    if isinstance(exponent, float) and input._data.dtype.kind in "iub":
+        return with_out(call(pow_op, input, exponent), out, "pow")
+    return with_out(call(pow_scalar_op, input, exponent=exponent), out, "pow")
+
+
+@export()
+def float_power(input, exponent):
+    """``pow`` computed in float64.
+
+    >>> import symgrad as sg
+    >>> sg.float_power(sg.tensor([2]), 2)
+    tensor([4.], dtype=symgrad.float64)
+    """
+    from .. import dtypes as _dt
+    a = input.to(_dt.float64) if isinstance(input, Tensor) else input
+    e = exponent.to(_dt.float64) if isinstance(exponent, Tensor) else exponent
+    return pow(a, e)
+
+
+@export()
+def atan2(input, other, *, out=None):
+    """Elementwise ``atan2(input, other)``.
+
+    >>> import symgrad as sg
+    >>> sg.atan2(sg.tensor([1.]), sg.tensor([1.]))
+    tensor([0.7854])
+    """
+    return with_out(call(atan2_op, input, other), out, "atan2")
+
+
+arctan2 = export("arctan2")(atan2)
+
+
+@export()
+def maximum(input, other, *, out=None):
+    """Elementwise maximum; ties share the gradient equally.
+
+    >>> import symgrad as sg
+    >>> sg.maximum(sg.tensor([1., 5.]), sg.tensor([3., 2.]))
+    tensor([3., 5.])
+    """
+    return with_out(call(maximum_op, input, other), out, "maximum")
+
+
+@export()
+def minimum(input, other, *, out=None):
+    """Elementwise minimum; ties share the gradient equally.
+
+    >>> import symgrad as sg
+    >>> sg.minimum(sg.tensor([1., 5.]), sg.tensor([3., 2.]))
+    tensor([1., 2.])
+    """
+    return with_out(call(minimum_op, input, other), out, "minimum")
+
+
+fmax = export("fmax")(maximum)
+fmin = export("fmin")(minimum)
+
+
+@export()
+def where(condition, input=None, other=None):
+    """Elements of ``input`` where ``condition``, else of ``other``.
+
+    >>> import symgrad as sg
+    >>> x = sg.tensor([-1., 2.])
+    >>> sg.where(x > 0, x, sg.zeros(2))
+    tensor([0., 2.])
+    """
+    if input is None and other is None:
+        from .index import nonzero
+        return nonzero(condition, as_tuple=True)
+    from .. import dtypes as _dt
+    dt = _dt.result_type(input, other)
+    a = input.to(dt) if isinstance(input, Tensor) else input
+    b = other.to(dt) if isinstance(other, Tensor) else other
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        from ..creation import tensor as _t
+        a = _t(a, dtype=dt)
+    r = call(where_op, condition, a, b)
+    if r.dtype is not dt:
+        r = r.to(dt)
+    return r
+
+
+@export()
+def lerp(input, end, weight):
+    """``input + weight * (end - input)`` with a scalar weight.
+
+    >>> import symgrad as sg
+    >>> sg.lerp(sg.tensor([0., 10.]), sg.tensor([10., 20.]), 0.5)
+    tensor([ 5., 15.])
+    """
+    if isinstance(weight, Tensor):
+        return input + weight * (end - input)
+    return call(lerp_op, input, end, weight=weight)
+
+
+# ===================================================================== unary
+def _unary(name, grad_fn, forward, vjp, dtypes="float", example=None, aliases=()):
+    op = Op(name, grad_fn, forward, (vjp,) if vjp is not None else (), dtypes=dtypes,
+            differentiable=vjp is not None)
+
+    def fn(input, *, out=None):
+        return with_out(call(op, input), out, name)
+
+    def fn_(self):
+        return inplace(op, self)
+
+    fn.__name__ = name
+    fn.__qualname__ = name
+    fn_.__name__ = name + "_"
+    x, shown = example or ("sg.tensor([0.5, 1.0])", None)
+    fn.__doc__ = (f"Elementwise ``{name}``.\n\n    >>> import symgrad as sg\n"
+                  f"    >>> sg.{name}({x}){'' if shown is None else chr(10) + '    ' + shown}\n")
+    fn_.__doc__ = f"In-place ``{name}``."
+    export(name)(fn)
+    export(name + "_", function=False)(fn_)
+    for a in aliases:
+        export(a)(fn)
+        export(a + "_", function=False)(fn_)
+    return op, fn
+
+
+abs_op, abs = _unary("abs", "AbsBackward0", lambda xp, a: xp.abs(a),
+                     lambda xp, g, ans, a: g * xp.sign(a), dtypes="keep",
+                     example=("sg.tensor([-1.5, 2.0])", "tensor([1.5000, 2.0000])"), aliases=("absolute",))
+sign_op, sign = _unary("sign", "SignBackward0", lambda xp, a: xp.sign(a),
+                       lambda xp, g, ans, a: g * 0, dtypes="keep",
+                       example=("sg.tensor([-2., 0., 3.])", "tensor([-1.,  0.,  1.])"))
+reciprocal_op, reciprocal = _unary("reciprocal", "ReciprocalBackward0", lambda xp, a: 1 / a,
+                                   lambda xp, g, ans, a: -g * ans * ans,
+                                   example=("sg.tensor([2., 4.])", "tensor([0.5000, 0.2500])"))
+sqrt_op, sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, a: xp.sqrt(a),
+                       lambda xp, g, ans, a: g / (2 * ans),
+                       example=("sg.tensor([4., 9.])", "tensor([2., 3.])"))
+rsqrt_op, rsqrt = _unary("rsqrt", "RsqrtBackward0", lambda xp, a: 1 / xp.sqrt(a),
+                         lambda xp, g, ans, a: -0.5 * g * ans * ans * ans,
+                         example=("sg.tensor([4.])", "tensor([0.5000])"))
+exp_op, exp = _unary("exp", "ExpBackward0", lambda xp, a: xp.exp(a), lambda xp, g, ans, a: g * ans,
+                     example=("sg.tensor([0., 1.])", "tensor([1.0000, 2.7183])"))
+exp2_op, exp2 = _unary("exp2", "Exp2Backward0", lambda xp, a: xp.exp2(a),
+                       lambda xp, g, ans, a: g * ans * math.log(2),
+                       example=("sg.tensor([3.])", "tensor([8.])"))
+expm1_op, expm1 = _unary("expm1", "Expm1Backward0", lambda xp, a: xp.expm1(a),
+                         lambda xp, g, ans, a: g * (ans + 1),
+                         example=("sg.tensor([0.])", "tensor([0.])"))
+log_op, log = _unary("log", "LogBackward0", lambda xp, a: xp.log(a), lambda xp, g, ans, a: g / a,
+                     example=("sg.tensor([1.])", "tensor([0.])"))
+log1p_op, log1p = _unary("log1p", "Log1PBackward0", lambda xp, a: xp.log1p(a),
+                         lambda xp, g, ans, a: g / (a + 1), example=("sg.tensor([0.])", "tensor([0.])"))
+log2_op, log2 = _unary("log2", "Log2Backward0", lambda xp, a: xp.log2(a),
+                       lambda xp, g, ans, a: g / (a * math.log(2)), example=("sg.tensor([8.])", "tensor([3.])"))
+log10_op, log10 = _unary("log10", "Log10Backward0", lambda xp, a: xp.log10(a),
+                         lambda xp, g, ans, a: g / (a * math.log(10)),
+                         example=("sg.tensor([100.])", "tensor([2.])"))
+sin_op, sin = _unary("sin", "SinBackward0", lambda xp, a: xp.sin(a), lambda xp, g, ans, a: g * xp.cos(a),
+                     example=("sg.tensor([0.])", "tensor([0.])"))
+cos_op, cos = _unary("cos", "CosBackward0", lambda xp, a: xp.cos(a), lambda xp, g, ans, a: -g * xp.sin(a),
+                     example=("sg.tensor([0.])", "tensor([1.])"))
+tan_op, tan = _unary("tan", "TanBackward0", lambda xp, a: xp.tan(a),
+                     lambda xp, g, ans, a: g * (1 + ans * ans), example=("sg.tensor([0.])", "tensor([0.])"))
+asin_op, asin = _unary("asin", "AsinBackward0", lambda xp, a: xp.arcsin(a),
+                       lambda xp, g, ans, a: g / xp.sqrt(1 - a * a), aliases=("arcsin",),
+                       example=("sg.tensor([0.])", "tensor([0.])"))
+acos_op, acos = _unary("acos", "AcosBackward0", lambda xp, a: xp.arccos(a),
+                       lambda xp, g, ans, a: -g / xp.sqrt(1 - a * a), aliases=("arccos",),
+                       example=("sg.tensor([1.])", "tensor([0.])"))
+atan_op, atan = _unary("atan", "AtanBackward0", lambda xp, a: xp.arctan(a),
+                       lambda xp, g, ans, a: g / (1 + a * a), aliases=("arctan",),
+                       example=("sg.tensor([0.])", "tensor([0.])"))
+sinh_op, sinh = _unary("sinh", "SinhBackward0", lambda xp, a: xp.sinh(a),
+                       lambda xp, g, ans, a: g * xp.cosh(a), example=("sg.tensor([0.])", "tensor([0.])"))
+cosh_op, cosh = _unary("cosh", "CoshBackward0", lambda xp, a: xp.cosh(a),
+                       lambda xp, g, ans, a: g * xp.sinh(a), example=("sg.tensor([0.])", "tensor([1.])"))
+tanh_op, tanh = _unary("tanh", "TanhBackward0", lambda xp, a: xp.tanh(a),
+                       lambda xp, g, ans, a: g * (1 - ans * ans), example=("sg.tensor([0.])", "tensor([0.])"))
+asinh_op, asinh = _unary("asinh", "AsinhBackward0", lambda xp, a: xp.arcsinh(a),
+                         lambda xp, g, ans, a: g / xp.sqrt(a * a + 1), aliases=("arcsinh",),
+                         example=("sg.tensor([0.])", "tensor([0.])"))
+acosh_op, acosh = _unary("acosh", "AcoshBackward0", lambda xp, a: xp.arccosh(a),
+                         lambda xp, g, ans, a: g / xp.sqrt(a * a - 1), aliases=("arccosh",),
+                         example=("sg.tensor([1.])", "tensor([0.])"))
+atanh_op, atanh = _unary("atanh", "AtanhBackward0", lambda xp, a: xp.arctanh(a),
+                         lambda xp, g, ans, a: g / (1 - a * a), aliases=("arctanh",),
+                         example=("sg.tensor([0.])", "tensor([0.])"))
+sigmoid_op, sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, a: xp.sigmoid(a),
+                             lambda xp, g, ans, a: g * ans * (1 - ans),
+                             example=("sg.tensor([0.])", "tensor([0.5000])"))
+erf_op, erf = _unary("erf", "ErfBackward0", lambda xp, a: xp.erf(a),
+                     lambda xp, g, ans, a: g * (2 / math.sqrt(math.pi)) * xp.exp(-a * a),
+                     example=("sg.tensor([0.])", "tensor([0.])"))
+relu_op, relu = _unary("relu", "ReluBackward0", lambda xp, a: xp.maximum(a, 0),
+                       lambda xp, g, ans, a: xp.where(ans > 0, g, 0), dtypes="keep",
+                       example=("sg.tensor([-1., 2.])", "tensor([0., 2.])"))
+floor_op, floor = _unary("floor", "FloorBackward0", lambda xp, a: xp.floor(a),
+                         lambda xp, g, ans, a: g * 0, dtypes="keep",
+                         example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -2.])"))
+ceil_op, ceil = _unary("ceil", "CeilBackward0", lambda xp, a: xp.ceil(a),
+                       lambda xp, g, ans, a: g * 0, dtypes="keep",
+                       example=("sg.tensor([1.5, -1.5])", "tensor([ 2., -1.])"))
+trunc_op, trunc = _unary("trunc", "TruncBackward0", lambda xp, a: xp.trunc(a),
+                         lambda xp, g, ans, a: g * 0, dtypes="keep", aliases=("fix",),
+                         example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -1.])"))
+frac_op, frac = _unary("frac", "FracBackward0", lambda xp, a: a - xp.trunc(a),
+                       lambda xp, g, ans, a: g, dtypes="keep",
+                       example=("sg.tensor([1.5, -1.5])", "tensor([ 0.5000, -0.5000])"))
+square_op = None
+
+
+@export()
+def square(input, *, out=None):
+    """``input ** 2`` (recorded as ``PowBackward0``, as PyTorch).
+
+    >>> import symgrad as sg
+    >>> sg.square(sg.tensor([3.]))
+    tensor([9.])
+    """
+    return pow(input, 2, out=out)
+
+
+round_op = Op("round", "RoundBackward0", lambda xp, a, decimals: xp.round(a, decimals),
+              (lambda xp, g, ans, a, decimals: g * 0,), dtypes="keep")
+
+
+@export()
+def round(input, *, decimals=0, out=None):
+    """Round half to even, as PyTorch.
+
+    >>> import symgrad as sg
+    >>> sg.round(sg.tensor([0.5, 1.5, 2.6]))
+    tensor([0., 2., 3.])
+    """
+    return with_out(call(round_op, input, decimals=decimals), out, "round")
+
+
+# ========================================================= parametric unary
+softplus_op = Op("softplus", "SoftplusBackward0",
+                 lambda xp, a, beta, threshold: xp.where(a * beta > threshold, a,
+                                                         xp.log1p(xp.exp(xp.minimum(a * beta, threshold))) / beta),
+                 (lambda xp, g, ans, a, beta, threshold:
+                  xp.where(a * beta > threshold, g, g * xp.sigmoid(a * beta)),), dtypes="float")
+leaky_relu_op = Op("leaky_relu", "LeakyReluBackward0",
+                   lambda xp, a, negative_slope: xp.where(a > 0, a, a * negative_slope),
+                   (lambda xp, g, ans, a, negative_slope: xp.where(a > 0, g, g * negative_slope),),
+                   dtypes="keep")
+elu_op = Op("elu", "EluBackward0",
+            lambda xp, a, alpha: xp.where(a > 0, a, alpha * xp.expm1(xp.minimum(a, 0))),
+            (lambda xp, g, ans, a, alpha: xp.where(a > 0, g, g * (ans + alpha)),), dtypes="keep")
+clamp_op = Op("clamp", "ClampBackward1", lambda xp, a, min, max: xp.clip(a, min, max),
+              (lambda xp, g, ans, a, min, max: xp.where(_in_range(a, min, max), g, 0),),
+              dtypes="keep")
+
+
+def _in_range(a, lo, hi):
+    if lo is None:
+        return a <= hi
+    if hi is None:
+        return a >= lo
+    return (a >= lo) & (a <= hi)
+
+
+@export()
+def softplus(input, beta=1.0, threshold=20.0):
+    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``.
+
+    >>> import symgrad as sg
+    >>> sg.softplus(sg.tensor([0.]))
+    tensor([0.6931])
+    """
+    return call(softplus_op, input, beta=beta, threshold=threshold)
+
+
+@export(method=False)
+def leaky_relu(input, negative_slope=0.01):
+    """Leaky ReLU.
+
+    >>> import symgrad as sg
+    >>> sg.leaky_relu(sg.tensor([-1., 2.]), 0.1)
+    tensor([-0.1000,  2.0000])
+    """
+    return call(leaky_relu_op, input, negative_slope=negative_slope)
+
+
+@export(method=False)
+def elu(input, alpha=1.0):
+    """Exponential linear unit.
+
+    >>> import symgrad as sg
+    >>> sg.elu(sg.tensor([0., 1.]))
+    tensor([0., 1.])
+    """
+    return call(elu_op, input, alpha=alpha)
+
+
+@export()
+def clamp(input, min=None, max=None, *, out=None):
+    """Clamp into ``[min, max]``; the gradient passes where the input is in range.
+
+    >>> import symgrad as sg
+    >>> sg.clamp(sg.tensor([-2., 0.5, 3.]), min=0, max=1)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        r = input
+        if min is not None:
+            r = maximum(r, min)
+        if max is not None:
+            r = minimum(r, max)
+        return with_out(r, out, "clamp")
+    return with_out(call(clamp_op, input, min=min, max=max), out, "clamp")
+
+
+clip = export("clip")(clamp)
+
+
+@export()
+def clamp_min(input, min):
+    """``clamp(input, min=min)``."""
+    return clamp(input, min=min)
+
+
+@export()
+def clamp_max(input, max):
+    """``clamp(input, max=max)``."""
+    return clamp(input, max=max)
+
+
+# ====================================================== comparisons, logical
+def _compare(name, fwd, aliases=()):
+    op = Op(name, None, fwd, dtypes="compare", differentiable=False)
+
+    def fn(input, other, *, out=None):
+        return with_out(call(op, input, other), out, name)
+    fn.__name__ = name
+    fn.__doc__ = (f"Elementwise ``{name}`` comparison, a bool tensor.\n\n    >>> import symgrad as sg\n"
+                  f"    >>> sg.{name}(sg.tensor([1, 2]), 2).dtype\n    symgrad.bool\n")
+
+    def fn_(self, other):
+        r = call(op, self, other)
+        self._data[...] = r._data
+        self._vc[0] += 1
+        return self
+    export(name)(fn)
+    export(name + "_", function=False)(fn_)
+    for a in aliases:
+        export(a)(fn)
+    return fn
+
+
+eq = _compare("eq", lambda xp, a, b: a == b)
+ne = _compare("ne", lambda xp, a, b: a != b, ("not_equal",))
+lt = _compare("lt", lambda xp, a, b: a < b, ("less",))
+le = _compare("le", lambda xp, a, b: a <= b, ("less_equal",))
+gt = _compare("gt", lambda xp, a, b: a > b, ("greater",))
+ge = _compare("ge", lambda xp, a, b: a >= b, ("greater_equal",))
+logical_and = _compare("logical_and", lambda xp, a, b: xp.logical_and(a, b))
+logical_or = _compare("logical_or", lambda xp, a, b: xp.logical_or(a, b))
+logical_xor = _compare("logical_xor", lambda xp, a, b: xp.logical_xor(a, b))
+_bitwise_and = Op("bitwise_and", None, lambda xp, a, b: a & b, dtypes="promote", differentiable=False)
+_bitwise_or = Op("bitwise_or", None, lambda xp, a, b: a | b, dtypes="promote", differentiable=False)
+_bitwise_xor = Op("bitwise_xor", None, lambda xp, a, b: a ^ b, dtypes="promote", differentiable=False)
+_bitwise_not = Op("bitwise_not", None, lambda xp, a: ~a, dtypes="keep", differentiable=False)
+
+
+def _pred(name, fwd, doc_in="sg.tensor([1., float('nan')])"):
+    op = Op(name, None, fwd, dtypes="keep", differentiable=False)
+
+    def fn(input):
+        return call(op, input)
+    fn.__name__ = name
+    fn.__doc__ = f"Elementwise ``{name}``, a bool tensor.\n\n    >>> import symgrad as sg\n    >>> sg.{name}({doc_in}).dtype\n    symgrad.bool\n"
+    export(name)(fn)
+    return fn
+
+
+logical_not = _pred("logical_not", lambda xp, a: xp.logical_not(a))
+isnan = _pred("isnan", lambda xp, a: xp.isnan(a))
+isinf = _pred("isinf", lambda xp, a: xp.isinf(a))
+isfinite = _pred("isfinite", lambda xp, a: xp.isfinite(a))
+signbit = _pred("signbit", lambda xp, a: xp.signbit(a))
+
+
+@export()
+def bitwise_and(input, other):
+    """Elementwise ``&`` of integer or bool tensors."""
+    return call(_bitwise_and, input, other)
+
+
+@export()
+def bitwise_or(input, other):
+    """Elementwise ``|`` of integer or bool tensors."""
+    return call(_bitwise_or, input, other)
+
+
+@export()
+def bitwise_xor(input, other):
+    """Elementwise ``^`` of integer or bool tensors."""
+    return call(_bitwise_xor, input, other)
+
+
+@export()
+def bitwise_not(input):
+    """Elementwise ``~`` of integer or bool tensors."""
+    if input._data.dtype.kind == "f":
+        raise TypeError("bitwise_not is only supported for integer and boolean tensors")
+    return call(_bitwise_not, input)
+
+
+@export()
+def equal(input, other):
+    """True when both tensors have the same shape and elements.
+
+    >>> import symgrad as sg
+    >>> sg.equal(sg.tensor([1, 2]), sg.tensor([1, 2]))
+    True
+    """
+    return input._data.shape == other._data.shape and bool((input._data == other._data).all())
+
+
+@export()
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``all(|input - other| <= atol + rtol * |other|)``.
+
+    >>> import symgrad as sg
+    >>> sg.allclose(sg.tensor([1.0]), sg.tensor([1.0 + 1e-9]))
+    True
+    """
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+@export()
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Elementwise ``|input - other| <= atol + rtol * |other|``."""
+    from ..tensor import _wrap
+    return _wrap(np.asarray(np.isclose(input._data, other._data if isinstance(other, Tensor) else other,
+                                       rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+# ================================================================== in-place
+def inplace(op, self, *others, **params):
+    return engine.call_inplace(op, self, others, params)
+
+
+def _inplace_binary(op, name, **fixed):
+    def fn_(self, other, **kw):
+        p = dict(fixed)
+        p.update(kw)
+        return engine.call_inplace(op, self, (other,), p)
+    fn_.__name__ = name
+    fn_.__doc__ = f"In-place ``{name[:-1]}``; returns ``self``."
+    return export(name, function=False)(fn_)
+
+
+def add_(self, other, *, alpha=1):
+    """In-place ``self += alpha * other``; returns ``self``.
+
+    >>> import symgrad as sg
+    >>> y = sg.ones(2); y.add_(sg.tensor([1., 2.]))
+    tensor([2., 3.])
+    """
+    return engine.call_inplace(add_op, self, (other,), {"alpha": alpha})
+
+
+def sub_(self, other, *, alpha=1):
+    """In-place ``self -= alpha * other``; returns ``self``."""
+    return engine.call_inplace(sub_op, self, (other,), {"alpha": alpha})
+
+
+def mul_(self, other):
+    """In-place ``self *= other``; returns ``self``."""
+    return engine.call_inplace(mul_op, self, (other,), {})
+
+
+def div_(self, other, *, rounding_mode=None):
+    """In-place ``self /= other``; returns ``self``."""
+    if rounding_mode == "floor":
+        return engine.call_inplace(floor_divide_op, self, (other,), {})
+    return engine.call_inplace(div_op, self, (other,), {})
+
+
+def pow_(self, exponent):
+    """In-place ``self **= exponent``; returns ``self``."""
+    if isinstance(exponent, Tensor):
+        return engine.call_inplace(pow_op, self, (exponent,), {})
+    return engine.call_inplace(pow_scalar_op, self, (), {"exponent": exponent})
+
+
+def clamp_(self, min=None, max=None):
+    """In-place ``clamp``; returns ``self``."""
+    return engine.call_inplace(clamp_op, self, (), {"min": min, "max": max})
+
+
+def neg_(self):
+    """In-place negation; returns ``self``."""
+    return engine.call_inplace(neg_op, self, (), {})
+
+
+def relu_(self):
+    """In-place ReLU; returns ``self``."""
+    return engine.call_inplace(relu_op, self, (), {})
+
+
+def floor_divide_(self, other):
+    return engine.call_inplace(floor_divide_op, self, (other,), {})
+
+
+def remainder_(self, other):
+    return engine.call_inplace(remainder_op, self, (other,), {})
+
+
+def lerp_(self, end, weight):
+    return engine.call_inplace(lerp_op, self, (end,), {"weight": weight})
+
+
+for _f in (add_, sub_, mul_, div_, pow_, clamp_, neg_, relu_, floor_divide_, remainder_, lerp_):
+    export(_f.__name__, function=False)(_f)
+export("subtract_", function=False)(sub_)
+export("multiply_", function=False)(mul_)
+export("divide_", function=False)(div_)
+export("clip_", function=False)(clamp_)
+export("true_divide_", function=False)(div_)
+
+
+@export(function=False)
+def negative(self):
+    """``-self``."""
+    return call(neg_op, self)
+
+
+export("neg")(negative)
+export("negative")(negative)

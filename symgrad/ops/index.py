@@ -1,0 +1,175 @@
+"""Index ops: gather/scatter, selection by index or mask, nonzero."""
+import numpy as np
+
+from .table import Op, export
+from ._util import call
+from ..tensor import Tensor, _wrap, _wrapdim
+from .. import dtypes as _dt
+
+
+def _idx(index):
+    return index._data if isinstance(index, Tensor) else np.asarray(index)
+
+
+def _check_long(index, name):
+    if index._data.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+
+
+index_select_op = Op("index_select", "IndexSelectBackward0",
+                     lambda xp, a, dim, index: xp.take(a, index, axis=dim),
+                     (lambda xp, g, ans, a, dim, index:
+                      xp.index_add(a.shape, g.dtype, (slice(None),) * dim + (index,), g),))
+gather_op = Op("gather", "GatherBackward0", lambda xp, a, dim, index: xp.gather(a, dim, index),
+               (lambda xp, g, ans, a, dim, index: xp.scatter_add(a.shape, g.dtype, dim, index, g),))
+scatter_op = Op("scatter", "ScatterBackward0",
+                lambda xp, a, src, dim, index: xp.scatter_put(a, dim, index, src),
+                (lambda xp, g, ans, a, src, dim, index: xp.scatter_put(g, dim, index, 0),
+                 lambda xp, g, ans, a, src, dim, index: xp.gather(g, dim, index)))
+scatter_value_op = Op("scatter_value", "ScatterBackward1",
+                      lambda xp, a, dim, index, value: xp.scatter_put(a, dim, index, value),
+                      (lambda xp, g, ans, a, dim, index, value: xp.scatter_put(g, dim, index, 0),))
+scatter_add_op = Op("scatter_add", "ScatterAddBackward0",
+                    lambda xp, a, src, dim, index: a + xp.scatter_add(a.shape, a.dtype, dim, index, src),
+                    (lambda xp, g, ans, a, src, dim, index: g,
+                     lambda xp, g, ans, a, src, dim, index: xp.gather(g, dim, index)))
+masked_fill_op = Op("masked_fill", "MaskedFillBackward0",
+                    lambda xp, a, mask, value: xp.where(mask, value, a),
+                    (lambda xp, g, ans, a, mask, value: xp.where(mask, 0, g),))
+masked_fill_t_op = Op("masked_fill_tensor", "MaskedFillBackward1",
+                      lambda xp, a, mask, value: xp.where(mask, value, a),
+                      (lambda xp, g, ans, a, mask, value: xp.where(mask, 0, g), None,
+                       lambda xp, g, ans, a, mask, value: xp.sum(xp.where(mask, g, 0))))
+masked_select_op = Op("masked_select", "MaskedSelectBackward0",
+                      lambda xp, a, mask: xp.broadcast_to(a, mask.shape)[mask],
+                      (lambda xp, g, ans, a, mask: xp.index_add(mask.shape, g.dtype, mask, g),))
+nonzero_op = Op("nonzero", None, lambda xp, a: xp.stack(xp.nonzero(a), axis=-1), differentiable=False)
+
+
+@export()
+def index_select(input, dim, index):
+    """Entries along ``dim`` at the positions in the 1-d ``index``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 2], [3, 4]]).index_select(1, sg.tensor([1]))
+    tensor([[2],
+            [4]])
+    """
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index._data.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    d = _wrapdim(dim, input._data.ndim)
+    return call(index_select_op, input, dim=d, index=index._data.reshape(-1))
+
+
+@export()
+def gather(input, dim, index, *, sparse_grad=False):
+    """``out[i][j] = input[index[i][j]][j]`` for ``dim=0`` (and so on).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 2], [3, 4]]).gather(1, sg.tensor([[0, 0], [1, 0]]))
+    tensor([[1, 1],
+            [4, 3]])
+    """
+    _check_long(index, "gather")
+    d = _wrapdim(dim, input._data.ndim)
+    if index._data.ndim != input._data.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    return call(gather_op, input, dim=d, index=index._data)
+
+
+@export()
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """Copy of ``input`` with ``src`` (or ``value``) written at ``index`` along ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(3).scatter(0, sg.tensor([2]), sg.tensor([5.]))
+    tensor([0., 0., 5.])
+    """
+    _check_long(index, "scatter")
+    d = _wrapdim(dim, input._data.ndim)
+    if reduce == "add":
+        return scatter_add(input, dim, index, src)
+    if src is None or not isinstance(src, Tensor):
+        v = value if src is None else src
+        return call(scatter_value_op, input, dim=d, index=index._data, value=v)
+    return call(scatter_op, input, src.to(input.dtype), dim=d, index=index._data)
+
+
+@export()
+def scatter_add(input, dim, index, src):
+    """Copy of ``input`` with ``src`` added at ``index`` along ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(3).scatter_add(0, sg.tensor([1, 1]), sg.tensor([1., 2.]))
+    tensor([0., 3., 0.])
+    """
+    _check_long(index, "scatter_add")
+    d = _wrapdim(dim, input._data.ndim)
+    return call(scatter_add_op, input, src.to(input.dtype), dim=d, index=index._data)
+
+
+@export()
+def masked_fill(input, mask, value):
+    """Copy of ``input`` with ``value`` where ``mask`` is True.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1., 2.]).masked_fill(sg.tensor([True, False]), 0.)
+    tensor([0., 2.])
+    """
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.name}")
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
+        return call(masked_fill_t_op, input, mask, value.to(input.dtype))
+    return call(masked_fill_op, input, mask, value=value)
+
+
+@export()
+def masked_select(input, mask):
+    """1-d tensor of the elements where ``mask`` (broadcast) is True.
+
+    >>> import symgrad as sg
+    >>> x = sg.tensor([1., -2., 3.])
+    >>> sg.masked_select(x, x > 0)
+    tensor([1., 3.])
+    """
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+    shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
+    m = np.broadcast_to(mask._data, shape)
+    return call(masked_select_op, input, _wrap(m))
+
+
+@export()
+def nonzero(input, *, as_tuple=False):
+    """Indices of nonzero elements, one row per element (or a tuple per dim).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([0, 3, 0, 4]).nonzero()
+    tensor([[1],
+            [3]])
+    """
+    if as_tuple:
+        return tuple(_wrap(np.asarray(i, np.int64)) for i in np.nonzero(input._data))
+    return _wrap(np.argwhere(input._data).astype(np.int64).reshape(-1, max(input._data.ndim, 0)))
+
+
+@export()
+def argwhere(input):
+    return nonzero(input)
+
+
+@export()
+def take(input, index):
+    """Elements of the flattened input at ``index``."""
+    from .shape import reshape, getitem
+    return getitem(reshape(input, -1), index)
+
+
+scatter_zeros_op = Op("scatter_zeros", "GatherBackwardBackward0",
+                      lambda xp, src, shape, dim, index: xp.scatter_add(shape, src.dtype, dim, index, src),
+                      (lambda xp, g, ans, src, shape, dim, index: xp.gather(g, dim, index),))

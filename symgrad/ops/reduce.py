@@ -1,0 +1,481 @@
+"""Reductions, scans and normalisations along dims."""
+import numpy as np
+
+from .table import Op, export
+from ._util import call, with_out, dims, keep, reduced_count
+from ..tensor import Tensor, _wrapdim
+from .. import dtypes as _dt
+
+
+def _sum_fwd(xp, a, dim, keepdim):
+    return xp.sum(a, axis=dim, keepdims=keepdim)
+
+
+def _sum_vjp(xp, g, ans, a, dim, keepdim):
+    return xp.broadcast_to(keep(xp, g, dim, keepdim), a.shape)
+
+
+def _mean_fwd(xp, a, dim, keepdim):
+    return xp.mean(a, axis=dim, keepdims=keepdim)
+
+
+def _mean_vjp(xp, g, ans, a, dim, keepdim):
+    return xp.broadcast_to(keep(xp, g, dim, keepdim) / reduced_count(a.shape, dim), a.shape)
+
+
+def _extreme_vjp(xp, g, ans, a, dim, keepdim):
+    # ties share the gradient evenly, as PyTorch's amax/amin and max()
+    mask = a == keep(xp, ans, dim, keepdim)
+    return mask * (keep(xp, g, dim, keepdim) / xp.sum(mask, axis=dim, keepdims=True))
+
+
+def _select_vjp(xp, g, ans, a, dim, keepdim):
+    # max/min along a dim: the gradient goes to the returned index only
+    gv, idx = keep(xp, g[0], dim, keepdim), keep(xp, ans[1], dim, keepdim)
+    return xp.scatter_add(a.shape, gv.dtype, dim[0], idx, gv)
+
+
+def _prod_vjp(xp, g, ans, a, dim, keepdim):
+    # product of the other elements, by exclusive cumulative products from both
+    # ends: exact when some elements are zero, unlike ans / a
+    if dim is None:
+        flat = xp.reshape(a, (-1,))
+        return xp.reshape(g * _others_product(xp, flat, 0), a.shape)
+    return keep(xp, g, dim, keepdim) * _others_product(xp, a, dim[0])
+
+
+def _others_product(xp, a, axis):
+    n = a.shape[axis]
+    if n == 0:
+        return a
+    ones = xp.ones_like(xp.take(a, xp.arange(1), axis=axis))
+    head = xp.take(a, xp.arange(n - 1), axis=axis)
+    left = xp.cumprod(xp.concatenate([ones, head], axis=axis), axis=axis)
+    right = xp.flip(xp.cumprod(xp.concatenate([ones, xp.flip(xp.take(a, xp.arange(1, n), axis=axis), axis)],
+                                              axis=axis), axis=axis), axis)
+    return left * right
+
+
+def _var_vjp(xp, g, ans, a, dim, correction, keepdim):
+    n = reduced_count(a.shape, dim)
+    return keep(xp, g, dim, keepdim) * (2 * (a - xp.mean(a, axis=dim, keepdims=True)) / (n - correction))
+
+
+def _std_vjp(xp, g, ans, a, dim, correction, keepdim):
+    n = reduced_count(a.shape, dim)
+    gs = keep(xp, g / (2 * ans), dim, keepdim)
+    return gs * (2 * (a - xp.mean(a, axis=dim, keepdims=True)) / (n - correction))
+
+
+def _norm_fwd(xp, a, ord, dim, keepdim):
+    if ord == 2:
+        return xp.sqrt(xp.sum(a * a, axis=dim, keepdims=keepdim))
+    if ord == float("inf"):
+        return xp.max(xp.abs(a), axis=dim, keepdims=keepdim)
+    if ord == 1:
+        return xp.sum(xp.abs(a), axis=dim, keepdims=keepdim)
+    return xp.sum(xp.abs(a) ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
+
+
+def _norm_vjp(xp, g, ans, a, ord, dim, keepdim):
+    gk, nk = keep(xp, g, dim, keepdim), keep(xp, ans, dim, keepdim)
+    if ord == 2:
+        return gk * xp.where(nk == 0, 0, a / xp.where(nk == 0, 1, nk))
+    if ord == 1:
+        return gk * xp.sign(a)
+    if ord == float("inf"):
+        mask = xp.abs(a) == nk
+        return xp.sign(a) * mask * (gk / xp.sum(mask, axis=dim, keepdims=True))
+    return gk * xp.where(nk == 0, 0, a * xp.abs(a) ** (ord - 2) / xp.where(nk == 0, 1, nk) ** (ord - 1))
+
+
+def _lse_fwd(xp, a, dim, keepdim):
+    m = xp.max(a, axis=dim, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0)
+    r = xp.log(xp.sum(xp.exp(a - m), axis=dim, keepdims=True)) + m
+    return r if keepdim else xp.squeeze(r, axis=dim)
+
+
+def _cumsum_vjp(xp, g, ans, a, dim):
+    return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
+
+
+def _softmax_fwd(xp, a, dim):
+    e = xp.exp(a - xp.max(a, axis=dim, keepdims=True))
+    return e / xp.sum(e, axis=dim, keepdims=True)
+
+
+def _log_softmax_fwd(xp, a, dim):
+    s = a - xp.max(a, axis=dim, keepdims=True)
+    return s - xp.log(xp.sum(xp.exp(s), axis=dim, keepdims=True))
+
+
+sum_op = Op("sum", "SumBackward0", _sum_fwd, (_sum_vjp,))
+sum_dim_op = Op("sum_dim", "SumBackward1", _sum_fwd, (_sum_vjp,))
+mean_op = Op("mean", "MeanBackward0", _mean_fwd, (_mean_vjp,))
+mean_dim_op = Op("mean_dim", "MeanBackward1", _mean_fwd, (_mean_vjp,))
+max_all_op = Op("max_all", "MaxBackward1", lambda xp, a, dim, keepdim: xp.max(a, axis=dim, keepdims=keepdim),
+                (_extreme_vjp,))
+min_all_op = Op("min_all", "MinBackward1", lambda xp, a, dim, keepdim: xp.min(a, axis=dim, keepdims=keepdim),
+                (_extreme_vjp,))
+amax_op = Op("amax", "AmaxBackward0", lambda xp, a, dim, keepdim: xp.max(a, axis=dim, keepdims=keepdim),
+             (_extreme_vjp,))
+amin_op = Op("amin", "AminBackward0", lambda xp, a, dim, keepdim: xp.min(a, axis=dim, keepdims=keepdim),
+             (_extreme_vjp,))
+max_dim_op = Op("max_dim", "MaxBackward0",
+                lambda xp, a, dim, keepdim: (xp.max(a, axis=dim, keepdims=keepdim),
+                                             _argext(xp, a, dim, keepdim, xp.argmax)),
+                (_select_vjp,), n_out=2)
+min_dim_op = Op("min_dim", "MinBackward0",
+                lambda xp, a, dim, keepdim: (xp.min(a, axis=dim, keepdims=keepdim),
+                                             _argext(xp, a, dim, keepdim, xp.argmin)),
+                (_select_vjp,), n_out=2)
+prod_op = Op("prod", "ProdBackward0", lambda xp, a, dim, keepdim: xp.prod(a, axis=dim, keepdims=keepdim),
+             (_prod_vjp,))
+prod_dim_op = Op("prod_dim", "ProdBackward1", lambda xp, a, dim, keepdim: xp.prod(a, axis=dim, keepdims=keepdim),
+                 (_prod_vjp,))
+var_op = Op("var", "VarBackward0",
+            lambda xp, a, dim, correction, keepdim: xp.var(a, axis=dim, ddof=correction, keepdims=keepdim),
+            (_var_vjp,))
+std_op = Op("std", "StdBackward0",
+            lambda xp, a, dim, correction, keepdim: xp.std(a, axis=dim, ddof=correction, keepdims=keepdim),
+            (_std_vjp,))
+norm_op = Op("norm", "LinalgVectorNormBackward0", _norm_fwd, (_norm_vjp,))
+logsumexp_op = Op("logsumexp", "LogsumexpBackward0", _lse_fwd,
+                  (lambda xp, g, ans, a, dim, keepdim:
+                   keep(xp, g, dim, keepdim) * xp.exp(a - keep(xp, ans, dim, keepdim)),))
+cumsum_op = Op("cumsum", "CumsumBackward0", lambda xp, a, dim: xp.cumsum(a, axis=dim), (_cumsum_vjp,))
+cumprod_op = Op("cumprod", "CumprodBackward0", lambda xp, a, dim: xp.cumprod(a, axis=dim),
+                (lambda xp, g, ans, a, dim: _cumsum_vjp(xp, g * ans, None, None, dim) / a,))
+softmax_op = Op("softmax", "SoftmaxBackward0", _softmax_fwd,
+                (lambda xp, g, ans, a, dim: ans * (g - xp.sum(g * ans, axis=dim, keepdims=True)),))
+log_softmax_op = Op("log_softmax", "LogSoftmaxBackward0", _log_softmax_fwd,
+                    (lambda xp, g, ans, a, dim: g - xp.exp(ans) * xp.sum(g, axis=dim, keepdims=True),))
+argmax_op = Op("argmax", None, lambda xp, a, dim, keepdim: _argext(xp, a, dim, keepdim, xp.argmax),
+               differentiable=False)
+argmin_op = Op("argmin", None, lambda xp, a, dim, keepdim: _argext(xp, a, dim, keepdim, xp.argmin),
+               differentiable=False)
+all_op = Op("all", None, lambda xp, a, dim, keepdim: xp.all(a, axis=dim, keepdims=keepdim), differentiable=False)
+any_op = Op("any", None, lambda xp, a, dim, keepdim: xp.any(a, axis=dim, keepdims=keepdim), differentiable=False)
+
+
+def _argext(xp, a, dim, keepdim, fn):
+    if dim is None:
+        r = fn(xp.reshape(a, (-1,)))
+        return xp.reshape(r, (1,) * len(a.shape)) if keepdim else r
+    return fn(a, axis=dim[0], keepdims=keepdim)
+
+
+def _float_input(input, name):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
+                           f"point or complex dtype. Got: {_TORCH[input.dtype.name]}")
+
+
+_TORCH = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+          "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def _cast(input, dtype):
+    return input.to(dtype) if dtype is not None else input
+
+
+@export()
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Sum of all elements, or along ``dim`` (int or tuple).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1., 2.], [3., 4.]]).sum(0)
+    tensor([4., 6.])
+    """
+    input = _cast(input, dtype)
+    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
+        input = input.to(_dt.int64)
+    d = dims(dim, input._data.ndim)
+    op = sum_op if dim is None else sum_dim_op
+    return with_out(call(op, input, dim=d, keepdim=keepdim), out, "sum")
+
+
+@export()
+def nansum(input, dim=None, keepdim=False):
+    """Sum treating NaN as zero."""
+    from .elementwise import where, isnan
+    return sum(where(isnan(input), 0.0, input), dim, keepdim)
+
+
+@export()
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Mean of all elements, or along ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1., 2.], [3., 4.]]).mean()
+    tensor(2.5000)
+    """
+    input = _cast(input, dtype)
+    _float_input(input, "mean")
+    d = dims(dim, input._data.ndim)
+    op = mean_op if dim is None else mean_dim_op
+    return with_out(call(op, input, dim=d, keepdim=keepdim), out, "mean")
+
+
+def _nonempty(input, name, dim):
+    if input._data.size == 0 and dim is None:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+
+
+class _ValuesIndices(tuple):
+    """``(values, indices)`` as returned by ``max(dim)`` / ``min(dim)``."""
+
+    @property
+    def values(self):
+        return self[0]
+
+    @property
+    def indices(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"symgrad.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
+
+
+def _extreme(input, dim, keepdim, other, all_op, dim_op, name, pair_fn):
+    if isinstance(dim, Tensor):
+        other, dim = dim, None
+    if other is not None:
+        return pair_fn(input, other)
+    if dim is None:
+        _nonempty(input, name, None)
+        return call(all_op, input, dim=None, keepdim=False)
+    d = (_wrapdim(dim, input._data.ndim),)
+    r = _ValuesIndices(call(dim_op, input, dim=d, keepdim=keepdim))
+    r._name = name
+    return r
+
+
+@export()
+def max(input, dim=None, keepdim=False, *, other=None):
+    """Maximum of all elements, or ``(values, indices)`` along ``dim``, or
+    elementwise ``maximum`` with another tensor.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 5], [7, 2]]).max(1)
+    symgrad.return_types.max(
+    values=tensor([5, 7]),
+    indices=tensor([1, 0]))
+    """
+    from .elementwise import maximum
+    return _extreme(input, dim, keepdim, other, max_all_op, max_dim_op, "max", maximum)
+
+
+@export()
+def min(input, dim=None, keepdim=False, *, other=None):
+    """Minimum of all elements, or ``(values, indices)`` along ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([3., 1., 2.]).min()
+    tensor(1.)
+    """
+    from .elementwise import minimum
+    return _extreme(input, dim, keepdim, other, min_all_op, min_dim_op, "min", minimum)
+
+
+@export()
+def amax(input, dim=(), keepdim=False):
+    """Maximum over ``dim`` (all dims by default); ties share the gradient."""
+    return call(amax_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+
+
+@export()
+def amin(input, dim=(), keepdim=False):
+    """Minimum over ``dim`` (all dims by default); ties share the gradient."""
+    return call(amin_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+
+
+@export()
+def argmax(input, dim=None, keepdim=False):
+    """Index of the maximum (of the flattened tensor when ``dim`` is None).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 5], [7, 2]]).argmax()
+    tensor(2)
+    """
+    d = None if dim is None else (_wrapdim(dim, input._data.ndim),)
+    return call(argmax_op, input, dim=d, keepdim=keepdim)
+
+
+@export()
+def argmin(input, dim=None, keepdim=False):
+    """Index of the minimum."""
+    d = None if dim is None else (_wrapdim(dim, input._data.ndim),)
+    return call(argmin_op, input, dim=d, keepdim=keepdim)
+
+
+@export()
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """Product of all elements, or along one ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1., 2., 3.]).prod()
+    tensor(6.)
+    """
+    input = _cast(input, dtype)
+    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
+        input = input.to(_dt.int64)
+    if dim is None:
+        return call(prod_op, input, dim=None, keepdim=False)
+    return call(prod_dim_op, input, dim=(_wrapdim(dim, input._data.ndim),), keepdim=keepdim)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+@export()
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance (Bessel-corrected by default).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1., 2., 3., 4.]).var()
+    tensor(1.6667)
+    """
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    _float_input(input, "var")
+    return call(var_op, input, dim=dims(dim, input._data.ndim), correction=_correction(unbiased, correction),
+                keepdim=keepdim)
+
+
+@export()
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Standard deviation (Bessel-corrected by default).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1., 2., 3., 4.]).std()
+    tensor(1.2910)
+    """
+    if isinstance(dim, bool):
+        unbiased, dim = dim, None
+    _float_input(input, "std")
+    return call(std_op, input, dim=dims(dim, input._data.ndim), correction=_correction(unbiased, correction),
+                keepdim=keepdim)
+
+
+@export()
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """Vector p-norm (2 by default; ``"fro"`` is 2, ``inf`` the max-norm).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([3., 4.]).norm()
+    tensor(5.)
+    """
+    input = _cast(input, dtype)
+    _float_input(input, "linalg.vector_norm")
+    p = 2 if p in ("fro", None) else p
+    if p == "nuc":
+        raise NotImplementedError("nuclear norm is not supported")
+    return call(norm_op, input, ord=float(p) if p not in (1, 2) else p, dim=dims(dim, input._data.ndim),
+                keepdim=keepdim)
+
+
+@export()
+def logsumexp(input, dim, keepdim=False):
+    """``log(sum(exp(input), dim))``, computed stably.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([0., 0.]).logsumexp(0)
+    tensor(0.6931)
+    """
+    if input._data.dtype.kind != "f":
+        input = input.to(_dt.get_default_dtype())
+    return call(logsumexp_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+
+
+@export()
+def cumsum(input, dim, *, dtype=None):
+    """Cumulative sum along ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2, 3]).cumsum(0)
+    tensor([1, 3, 6])
+    """
+    input = _cast(input, dtype)
+    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
+        input = input.to(_dt.int64)
+    return call(cumsum_op, input, dim=_wrapdim(dim, input._data.ndim))
+
+
+@export()
+def cumprod(input, dim, *, dtype=None):
+    """Cumulative product along ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1., 2., 3.]).cumprod(0)
+    tensor([1., 2., 6.])
+    """
+    input = _cast(input, dtype)
+    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
+        input = input.to(_dt.int64)
+    return call(cumprod_op, input, dim=_wrapdim(dim, input._data.ndim))
+
+
+def _float(input, dtype):
+    if dtype is not None:
+        return input.to(dtype)
+    if input._data.dtype.kind != "f":
+        return input.to(_dt.get_default_dtype())
+    return input
+
+
+@export()
+def softmax(input, dim, dtype=None):
+    """``exp(x) / sum(exp(x), dim)``, computed stably.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([0., 0.]).softmax(0)
+    tensor([0.5000, 0.5000])
+    """
+    input = _float(input, dtype)
+    return call(softmax_op, input, dim=_wrapdim(dim, input._data.ndim))
+
+
+@export()
+def log_softmax(input, dim, dtype=None):
+    """``log(softmax(x, dim))``, computed stably.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([0., 0.]).log_softmax(0)
+    tensor([-0.6931, -0.6931])
+    """
+    input = _float(input, dtype)
+    return call(log_softmax_op, input, dim=_wrapdim(dim, input._data.ndim))
+
+
+@export()
+def all(input, dim=None, keepdim=False):
+    """True where all elements (along ``dim``) are nonzero.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 0]).all()
+    tensor(False)
+    """
+    return call(all_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+
+
+@export()
+def any(input, dim=None, keepdim=False):
+    """True where any element (along ``dim``) is nonzero.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 0]).any()
+    tensor(True)
+    """
+    return call(any_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+
+
+@export()
+def count_nonzero(input, dim=None):
+    from .elementwise import ne
+    return sum(ne(input, 0), dim)

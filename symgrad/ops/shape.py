@@ -1,0 +1,782 @@
+"""Shape ops: views (view, reshape, getitem, transpose, ...), copies and joins.
+
+A view op's entry also carries ``view=put``, the functional inverse that
+writes a new value of the view back into its base; in-place ops on views use
+it (through ``copy_slices``) so their gradients reach the base.
+"""
+import numpy as np
+
+from .table import Op, export
+from ._util import call, with_out, dims
+from ..tensor import Tensor, Size, _wrap, _wrapdim
+from .. import engine
+from .. import dtypes as _dt
+
+
+def _reshape_put(xp, a, sub, **p):
+    return xp.reshape(sub, a.shape)
+
+
+def _permute_put(xp, a, sub, axes):
+    return xp.transpose(sub, _inverse(axes))
+
+
+def _inverse(axes):
+    inv = [0] * len(axes)
+    for i, a in enumerate(axes):
+        inv[a] = i
+    return tuple(inv)
+
+
+def _reshape_fwd(xp, a, shape):
+    return xp.reshape(a, shape)
+
+
+def _reshape_vjp(xp, g, ans, a, shape):
+    return xp.reshape(g, a.shape)
+
+
+def _permute_fwd(xp, a, axes):
+    return xp.transpose(a, axes)
+
+
+def _permute_vjp(xp, g, ans, a, axes):
+    return xp.transpose(g, _inverse(axes))
+
+
+# ==================================================================== views
+view_op = Op("view", "ViewBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+unsafe_view_op = Op("reshape_copy", "UnsafeViewBackward0", _reshape_fwd, (_reshape_vjp,))
+squeeze_op = Op("squeeze", "SqueezeBackward1", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+squeeze_all_op = Op("squeeze_all", "SqueezeBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+unsqueeze_op = Op("unsqueeze", "UnsqueezeBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+permute_op = Op("permute", "PermuteBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
+transpose_op = Op("transpose", "TransposeBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
+t_op = Op("t", "TBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
+alias_op = Op("alias", "AliasBackward0", lambda xp, a: a, (lambda xp, g, ans, a: g,),
+              view=lambda xp, a, sub: sub)
+expand_op = Op("expand", "ExpandBackward0", lambda xp, a, shape: xp.broadcast_to(a, shape),
+               (lambda xp, g, ans, a, shape: g,), view=None)
+
+
+def _getitem_name(p):
+    return p["name"]
+
+
+def _getitem_put(xp, a, sub, key, name):
+    return xp.index_put(a, key, sub)
+
+
+getitem_op = Op("getitem", _getitem_name, lambda xp, a, key, name: a[key],
+                (lambda xp, g, ans, a, key, name: xp.index_add(a.shape, g.dtype, key, g),),
+                view=_getitem_put)
+index_op = Op("index", "IndexBackward0", lambda xp, a, key: a[key],
+              (lambda xp, g, ans, a, key: xp.index_add(a.shape, g.dtype, key, g),))
+index_put_op = Op("index_put", "IndexPutBackward0", lambda xp, a, v, key: xp.index_put(a, key, v),
+                  (lambda xp, g, ans, a, v, key: xp.index_put(g, key, 0),
+                   lambda xp, g, ans, a, v, key: g[key]))
+copy_op = Op("copy", "CopyBackwards", lambda xp, dst, src: xp.broadcast_to(src, dst.shape),
+             (lambda xp, g, ans, dst, src: g * 0,
+              lambda xp, g, ans, dst, src: g))
+
+
+def view_get(xp, a, chain):
+    for op, params in chain:
+        a = op.forward(xp, a, **params)
+    return a
+
+
+def view_put(xp, a, chain, v):
+    """``a`` with the region that ``chain`` views replaced by ``v`` (functional)."""
+    if not chain:
+        return xp.broadcast_to(v, a.shape)
+    op, params = chain[0]
+    sub = op.forward(xp, a, **params)
+    return op.view(xp, a, view_put(xp, sub, chain[1:], v), **params)
+
+
+copy_slices_op = Op("copy_slices", "CopySlices", None,
+                    (lambda xp, g, ans, base, value, chain: view_put(xp, g, chain, 0),
+                     lambda xp, g, ans, base, value, chain: view_get(xp, g, chain)))
+
+
+def _as_view(r, x, op, params):
+    """Mark ``r`` (the output of view op ``op`` on ``x``) as a view of ``x``'s base."""
+    if not np.may_share_memory(r._data, x._data):
+        return r
+    base = x._base if x._base is not None else x
+    r._base = base
+    r._view = (x._view or ()) + ((op, params),)
+    r._vbase_node = base._node
+    r._vc = x._vc
+    return r
+
+
+def view_call(op, x, **params):
+    return _as_view(call(op, x, **params), x, op, params)
+
+
+def rebuild_view(t):
+    b = t._base
+    cur = _wrap(b._data, b._node, b._out)
+    cur._rg = b._rg
+    prev = engine._state["grad"]
+    engine._state["grad"] = True
+    try:
+        for op, params in t._view:
+            cur = call(op, cur, **params)
+    finally:
+        engine._state["grad"] = prev
+    t._node = cur._node
+    t._out = cur._out
+    t._vbase_node = b._node
+
+
+# ------------------------------------------------------------- view, reshape
+def _infer_shape(shape, numel):
+    shape = list(shape)
+    neg = [i for i, s in enumerate(shape) if s == -1]
+    if len(neg) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if neg:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape[neg[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def _shape_args(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+@export(function=False)
+def view(self, *shape):
+    """A tensor with the same data and a new shape (shares memory).
+
+    >>> import symgrad as sg
+    >>> x = sg.arange(6.)
+    >>> x.view(2, -1)
+    tensor([[0., 1., 2.],
+            [3., 4., 5.]])
+    """
+    if len(shape) == 1 and isinstance(shape[0], _dt.dtype):
+        d = shape[0]
+        if d.itemsize != self._data.itemsize:
+            raise RuntimeError("view(dtype) with a different element size is not supported")
+        return _wrap(self._data.view(d.np))
+    shp = _infer_shape(_shape_args(shape), self._data.size)
+    try:
+        a = self._data.view()
+        a.shape = shp
+    except AttributeError:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+    return view_call(view_op, self, shape=shp)
+
+
+@export(function=False)
+def view_as(self, other):
+    """``self.view(other.shape)``."""
+    return view(self, other.shape)
+
+
+@export()
+def reshape(input, *shape):
+    """Reshape; a view when the memory layout allows, else a copy.
+
+    >>> import symgrad as sg
+    >>> sg.arange(4).reshape(2, 2)
+    tensor([[0, 1],
+            [2, 3]])
+    """
+    shp = _infer_shape(_shape_args(shape), input._data.size)
+    if shp == input._data.shape:
+        return view_call(view_op, input, shape=shp)
+    return view_call(view_op, input, shape=shp)
+
+
+@export(function=False)
+def reshape_as(self, other):
+    return reshape(self, other.shape)
+
+
+@export()
+def flatten(input, start_dim=0, end_dim=-1):
+    """Flatten dims ``start_dim..end_dim`` into one.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2, 3, 4).flatten(1).shape
+    symgrad.Size([2, 12])
+    """
+    nd = input._data.ndim
+    if nd == 0:
+        return reshape(input, 1)
+    s, e = _wrapdim(start_dim, nd), _wrapdim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    shp = input._data.shape
+    return reshape(input, shp[:s] + (-1,) + shp[e + 1:])
+
+
+@export()
+def unflatten(input, dim, sizes):
+    """Split one dim into ``sizes``."""
+    d = _wrapdim(dim, input._data.ndim)
+    shp = input._data.shape
+    return reshape(input, shp[:d] + tuple(sizes) + shp[d + 1:])
+
+
+@export()
+def squeeze(input, dim=None):
+    """Remove size-1 dims (all, or the given ones).
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2, 1, 3).squeeze().shape
+    symgrad.Size([2, 3])
+    """
+    shp = input._data.shape
+    if dim is None:
+        new = tuple(s for s in shp if s != 1)
+        return view_call(squeeze_all_op, input, shape=new)
+    ds = dims(dim, input._data.ndim) or ()
+    new = tuple(s for k, s in enumerate(shp) if not (k in ds and s == 1))
+    return view_call(squeeze_op, input, shape=new)
+
+
+@export()
+def unsqueeze(input, dim):
+    """Insert a size-1 dim at ``dim``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2]).unsqueeze(1).shape
+    symgrad.Size([2, 1])
+    """
+    d = _wrapdim(dim, input._data.ndim + 1)
+    shp = input._data.shape
+    return view_call(unsqueeze_op, input, shape=shp[:d] + (1,) + shp[d:])
+
+
+@export()
+def permute(input, *dims_):
+    """Reorder dims (a view).
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2, 3, 4).permute(2, 0, 1).shape
+    symgrad.Size([4, 2, 3])
+    """
+    nd = input._data.ndim
+    axes = tuple(_wrapdim(d, nd) for d in _shape_args(dims_))
+    if sorted(axes) != list(range(nd)):
+        raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match "
+                           "the length of the desired ordering of dimensions i.e. input.dim() = "
+                           f"{nd} is not equal to len(dims) = {len(axes)}")
+    return view_call(permute_op, input, axes=axes)
+
+
+@export()
+def transpose(input, dim0, dim1):
+    """Swap two dims (a view).
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2, 3).transpose(0, 1).shape
+    symgrad.Size([3, 2])
+    """
+    nd = input._data.ndim
+    axes = list(range(nd))
+    d0, d1 = _wrapdim(dim0, nd), _wrapdim(dim1, nd)
+    axes[d0], axes[d1] = axes[d1], axes[d0]
+    return view_call(transpose_op, input, axes=tuple(axes))
+
+
+swapaxes = export("swapaxes")(transpose)
+swapdims = export("swapdims")(transpose)
+
+
+@export()
+def t(input):
+    """Transpose of a matrix (0-d and 1-d tensors are returned as is).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 2]]).t()
+    tensor([[1],
+            [2]])
+    """
+    nd = input._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    return view_call(t_op, input, axes=tuple(range(nd))[::-1])
+
+
+@export()
+def movedim(input, source, destination):
+    """Move dims from ``source`` to ``destination``."""
+    nd = input._data.ndim
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [_wrapdim(s, nd) for s in src]
+    dst = [_wrapdim(d, nd) for d in dst]
+    order = [d for d in range(nd) if d not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return permute(input, *order)
+
+
+@export()
+def expand(input, *sizes):
+    """Broadcast to a larger shape without copying (``-1`` keeps a dim).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1], [2]]).expand(2, 3)
+    tensor([[1, 1, 1],
+            [2, 2, 2]])
+    """
+    sizes = _shape_args(sizes)
+    shp = input._data.shape
+    nd = len(sizes) - len(shp)
+    if nd < 0:
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
+                           "provided (" + str(len(sizes)) + ") must be greater or equal to the number of "
+                           "dimensions in the tensor (" + str(len(shp)) + ")")
+    out = []
+    for k, s in enumerate(sizes):
+        if k < nd:
+            if s == -1:
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                   "non-existing dimension 0")
+            out.append(s)
+        else:
+            cur = shp[k - nd]
+            if s == -1:
+                out.append(cur)
+            elif cur != s and cur != 1:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size "
+                                   f"({cur}) at non-singleton dimension {k}.  Target sizes: {list(sizes)}.  "
+                                   f"Tensor sizes: {list(shp)}")
+            else:
+                out.append(s)
+    return view_call(expand_op, input, shape=tuple(out))
+
+
+@export(function=False)
+def expand_as(self, other):
+    return expand(self, other.shape)
+
+
+@export()
+def broadcast_to(input, size):
+    """``input.expand(size)``."""
+    return expand(input, *size)
+
+
+# ================================================================= indexing
+def _is_basic(key):
+    for k in key:
+        if k is None or k is Ellipsis or isinstance(k, slice):
+            continue
+        if isinstance(k, (bool, np.bool_)):
+            return False
+        if isinstance(k, (int, np.integer)):
+            continue
+        if isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu":
+            continue
+        return False
+    return True
+
+
+def _norm_key(key, ndim):
+    if not isinstance(key, tuple):
+        key = (key,)
+    out = []
+    for k in key:
+        if isinstance(k, Tensor):
+            k = k._data
+            if k.ndim == 0 and k.dtype.kind in "iu":
+                k = int(k)
+        elif isinstance(k, list):
+            k = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+        out.append(k)
+    return tuple(out)
+
+
+def _check_bounds(key, shape):
+    d = 0
+    n_spec = sum(1 for k in key if k is not None and k is not Ellipsis)
+    for k in key:
+        if k is Ellipsis:
+            d += len(shape) - n_spec
+            continue
+        if k is None:
+            continue
+        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            if d >= len(shape):
+                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+            if not -shape[d] <= k < shape[d]:
+                raise IndexError(f"index {k} is out of bounds for dimension {d} with size {shape[d]}")
+        d += 1
+    if d > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+
+
+def _basic_name(key, shape):
+    name = "AliasBackward0"
+    d = 0
+    for k in key:
+        if k is None:
+            name = "UnsqueezeBackward0"
+            continue
+        if k is Ellipsis:
+            d = len(shape) - sum(1 for x in key[key.index(Ellipsis) + 1:] if x is not None)
+            continue
+        if isinstance(k, slice):
+            if k != slice(None) and k.indices(shape[d]) != (0, shape[d], 1):
+                name = "SliceBackward0"
+        else:
+            name = "SelectBackward0"
+        d += 1
+    return name
+
+
+def getitem(self, key):
+    k = _norm_key(key, self._data.ndim)
+    if _is_basic(k):
+        _check_bounds(k, self._data.shape)
+        if Ellipsis not in k:
+            k = k + (Ellipsis,)
+        return view_call(getitem_op, self, key=k, name=_basic_name(k, self._data.shape))
+    for x in k:
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return call(index_op, self, key=k)
+
+
+def setitem(self, key, value):
+    k = _norm_key(key, self._data.ndim)
+    if _is_basic(k):
+        v = getitem(self, key)
+        if isinstance(value, Tensor) and value._data.ndim > v._data.ndim:
+            # as PyTorch: leading size-1 dims of the value are dropped
+            extra = value._data.ndim - v._data.ndim
+            if any(s != 1 for s in value._data.shape[:extra]):
+                raise RuntimeError(f"expand(torch.FloatTensor{{{list(value.shape)}}}, size={list(v.shape)}): the "
+                                   f"number of sizes provided ({v._data.ndim}) must be greater or equal to the "
+                                   f"number of dimensions in the tensor ({value._data.ndim})")
+            value = reshape(value, value._data.shape[extra:])
+        engine.call_inplace(copy_op, v, (value,), {})
+    else:
+        engine.call_inplace(index_put_op, self, (value,), {"key": k})
+
+
+@export(function=False)
+def copy_(self, src, non_blocking=False):
+    """Copy ``src`` (broadcast, cast) into ``self`` in place.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2).copy_(sg.tensor([1, 2]))
+    tensor([1., 2.])
+    """
+    return engine.call_inplace(copy_op, self, (src,), {})
+
+
+@export()
+def narrow(input, dim, start, length):
+    """A slice of ``length`` elements along ``dim`` from ``start`` (a view).
+
+    >>> import symgrad as sg
+    >>> sg.arange(5).narrow(0, 1, 2)
+    tensor([1, 2])
+    """
+    d = _wrapdim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    start = int(start)
+    if start < 0:
+        start += n
+    if start < 0 or start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+
+
+@export()
+def select(input, dim, index):
+    """``input[..., index, ...]`` at ``dim``."""
+    d = _wrapdim(dim, input._data.ndim)
+    return getitem(input, (slice(None),) * d + (index,))
+
+
+# ========================================================= copies and joins
+clone_op = Op("clone", "CloneBackward0", lambda xp, a: xp.copy(a), (lambda xp, g, ans, a: g,))
+to_op = Op("to_copy", "ToCopyBackward0", lambda xp, a, dtype: xp.astype(a, dtype),
+           (lambda xp, g, ans, a, dtype: g,))
+flip_op = Op("flip", "FlipBackward0", lambda xp, a, dims: xp.flip(a, dims),
+             (lambda xp, g, ans, a, dims: xp.flip(g, dims),))
+
+
+def _tile_fwd(xp, a, reps):
+    return xp.tile(a, reps)
+
+
+def _tile_vjp(xp, g, ans, a, reps):
+    shp = (1,) * (len(reps) - len(a.shape)) + tuple(a.shape)
+    split = []
+    for r, s in zip(reps, shp):
+        split += [r, s]
+    g = xp.reshape(g, tuple(split))
+    return xp.sum(g, axis=tuple(range(0, 2 * len(reps), 2)))
+
+
+repeat_op = Op("repeat", "RepeatBackward0", _tile_fwd, (_tile_vjp,))
+
+
+def _cat_vjp(xp, k, g, ans, *ts, dim, sizes):
+    start = sum(sizes[:k])
+    return g[(slice(None),) * dim + (slice(start, start + sizes[k]),)]
+
+
+cat_op = Op("cat", "CatBackward0", lambda xp, *ts, dim, sizes: xp.concatenate(ts, axis=dim), _cat_vjp)
+stack_op = Op("stack", "StackBackward0", lambda xp, *ts, dim: xp.stack(ts, axis=dim),
+              lambda xp, k, g, ans, *ts, dim: g[(slice(None),) * dim + (k,)])
+
+
+def _split_fwd(xp, a, dim, sizes):
+    out, start = [], 0
+    for s in sizes:
+        out.append(a[(slice(None),) * dim + (slice(start, start + s),)])
+        start += s
+    return tuple(out)
+
+
+split_op = Op("split", "SplitWithSizesBackward0", _split_fwd,
+              (lambda xp, g, ans, a, dim, sizes: xp.concatenate(g, axis=dim),), n_out=-1)
+unbind_op = Op("unbind", "UnbindBackward0",
+               lambda xp, a, dim: tuple(a[(slice(None),) * dim + (k,)] for k in range(a.shape[dim])),
+               (lambda xp, g, ans, a, dim: xp.stack(g, axis=dim),), n_out=-1)
+
+
+@export()
+def clone(input, *, memory_format=None):
+    """A copy recorded in the graph (gradients flow back to ``input``).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2]).clone()
+    tensor([1, 2])
+    """
+    return call(clone_op, input)
+
+
+@export()
+def contiguous(input, memory_format=None):
+    """``input`` itself when C-contiguous, else a contiguous copy."""
+    if input._data.flags.c_contiguous:
+        return input
+    return call(clone_op, input)
+
+
+def to_dtype(input, dtype, copy=False):
+    if dtype is input.dtype and not copy:
+        return input
+    return call(to_op, input, dtype=dtype)
+
+
+@export()
+def flip(input, dims):
+    """Reverse the order of elements along ``dims`` (a copy).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2, 3]).flip(0)
+    tensor([3, 2, 1])
+    """
+    ds = dims if isinstance(dims, (list, tuple)) else (dims,)
+    return call(flip_op, input, dims=tuple(_wrapdim(d, input._data.ndim) for d in ds))
+
+
+@export()
+def fliplr(input):
+    return flip(input, 1)
+
+
+@export()
+def flipud(input):
+    return flip(input, 0)
+
+
+@export(function=False)
+def repeat(self, *sizes):
+    """Tile the tensor ``sizes`` times along each dim (a copy).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2]).repeat(2, 2)
+    tensor([[1, 2, 1, 2],
+            [1, 2, 1, 2]])
+    """
+    reps = _shape_args(sizes)
+    if len(reps) < self._data.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    return call(repeat_op, self, reps=reps)
+
+
+@export()
+def tile(input, dims):
+    reps = tuple(dims)
+    reps = (1,) * (input._data.ndim - len(reps)) + reps
+    return repeat(input, *reps)
+
+
+@export(method=False)
+def cat(tensors, dim=0, *, out=None):
+    """Concatenate along an existing dim.
+
+    >>> import symgrad as sg
+    >>> sg.cat([sg.tensor([1, 2]), sg.tensor([3])])
+    tensor([1, 2, 3])
+    """
+    tensors = [t for t in tensors]
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    ref = next((t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)), tensors[0])
+    d = _wrapdim(dim, ref._data.ndim)
+    tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
+    for k, t in enumerate(tensors):
+        if t._data.ndim != ref._data.ndim:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._data.ndim} and {t._data.ndim}")
+        for j, (a, b) in enumerate(zip(t._data.shape, ref._data.shape)):
+            if j != d and a != b:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size "
+                                   f"{b} but got size {a} for tensor number {k} in the list.")
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        dt = _dt.promote_types(dt, t.dtype)
+    tensors = [to_dtype(t, dt) for t in tensors]
+    sizes = tuple(t._data.shape[d] for t in tensors)
+    return with_out(call(cat_op, *tensors, dim=d, sizes=sizes), out, "cat")
+
+
+concat = export("concat", method=False)(cat)
+concatenate = export("concatenate", method=False)(cat)
+
+
+@export(method=False)
+def stack(tensors, dim=0, *, out=None):
+    """Join along a new dim.
+
+    >>> import symgrad as sg
+    >>> sg.stack([sg.tensor([1, 2]), sg.tensor([3, 4])], dim=1)
+    tensor([[1, 3],
+            [2, 4]])
+    """
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    for k, t in enumerate(tensors):
+        if t._data.shape != tensors[0]._data.shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} "
+                               f"at entry 0 and {list(t.shape)} at entry {k}")
+    d = _wrapdim(dim, tensors[0]._data.ndim + 1)
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        dt = _dt.promote_types(dt, t.dtype)
+    tensors = [to_dtype(t, dt) for t in tensors]
+    return with_out(call(stack_op, *tensors, dim=d), out, "stack")
+
+
+@export(method=False)
+def hstack(tensors):
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
+
+
+@export(method=False)
+def vstack(tensors):
+    return cat([t if t._data.ndim > 1 else t.reshape(1, -1) for t in tensors], 0)
+
+
+def _multi_view(res, x, op, params):
+    for k, r in enumerate(res):
+        if r._node is not None or np.may_share_memory(r._data, x._data):
+            base = x._base if x._base is not None else x
+            r._base = base
+            start = sum(params["sizes"][:k]) if "sizes" in params else k
+            d = params["dim"]
+            key = (slice(None),) * d + ((slice(start, start + params["sizes"][k]),) if "sizes" in params else (k,))
+            key = key + (Ellipsis,)
+            r._view = (x._view or ()) + ((getitem_op, {"key": key, "name": "SliceBackward0"}),)
+            r._vbase_node = base._node
+            r._vc = x._vc
+    return res
+
+
+@export()
+def split(tensor, split_size_or_sections, dim=0):
+    """Split into pieces of a given size (or list of sizes) along ``dim`` (views).
+
+    >>> import symgrad as sg
+    >>> sg.arange(5).split(2)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
+    d = _wrapdim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        if s <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        sizes = tuple(min(s, n - i) for i in range(0, n, s)) if n else (0,)
+    else:
+        sizes = tuple(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                               f"size at dimension {d}), but got split_sizes={list(sizes)}")
+    params = {"dim": d, "sizes": sizes}
+    return _multi_view(engine.call(split_op, (tensor,), params), tensor, split_op, params)
+
+
+@export()
+def chunk(input, chunks, dim=0):
+    """Split into ``chunks`` nearly equal pieces (views).
+
+    >>> import symgrad as sg
+    >>> len(sg.arange(5).chunk(2))
+    2
+    """
+    d = _wrapdim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    s = -(-n // chunks) if n else 1
+    return split(input, s, d)
+
+
+@export()
+def tensor_split(input, sections, dim=0):
+    d = _wrapdim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    sizes = [n // sections + (1 if k < n % sections else 0) for k in range(sections)]
+    return split(input, sizes, d)
+
+
+@export()
+def unbind(input, dim=0):
+    """Remove ``dim`` and return the slices along it (views).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 2], [3, 4]]).unbind(1)
+    (tensor([1, 3]), tensor([2, 4]))
+    """
+    d = _wrapdim(dim, input._data.ndim)
+    params = {"dim": d}
+    res = engine.call(unbind_op, (input,), params)
+    return _multi_view(res, input, unbind_op, params)
+
+
+index_scatter_op = Op("index_scatter", "IndexBackwardBackward0",
+                      lambda xp, g, shape, key: xp.index_add(shape, g.dtype, key, g),
+                      (lambda xp, gg, ans, g, shape, key: gg[key],))

@@ -1,0 +1,105 @@
+"""The op table: each primitive op is one ``Op`` entry.
+
+An entry holds PyTorch's op name, the ``grad_fn`` name it produces, its forward
+and one VJP per input.  Forward and VJPs are written once against an array
+namespace ``xp`` (numpy, jax.numpy, symgrad's own differentiable tensor
+namespace for higher-order gradients, or symbolic templates), so every
+derivative has exactly one definition.
+
+Signatures::
+
+    forward(xp, *inputs, **params) -> array            (or tuple if n_out > 1)
+    vjp[k](xp, g, ans, *inputs, **params) -> cotangent of input k
+
+Broadcast-reduction of cotangents, dtype casts, accumulation and None/zero
+handling belong to the engine, never to a rule.
+"""
+import dis
+
+OPS = {}          # name -> Op
+FUNCTIONS = {}    # public name -> function exported at ``symgrad.<name>``
+METHODS = {}      # public name -> Tensor method
+
+
+class Op:
+    """One primitive: ``Op("mul", "MulBackward0", forward, (vjp_a, vjp_b))``.
+
+    ``vjp`` may be a tuple (one rule per input) or, for ops with a variable
+    number of inputs, a single ``vjp_n(xp, k, g, ans, *inputs, **params)``.
+    ``dtypes`` is the promotion rule: ``"promote"`` (cast inputs to PyTorch's
+    result type), ``"float"`` (as promote, but integers compute in the default
+    float), ``"compare"`` (promote inputs, bool result) or ``"keep"``.
+    """
+    __slots__ = ("name", "grad_fn", "forward", "vjp", "variadic", "dtypes",
+                 "n_out", "view", "differentiable", "_reads", "_node_cls")
+
+    def __init__(self, name, grad_fn, forward, vjp=(), dtypes="keep", n_out=1,
+                 view=False, differentiable=True):
+        self.name = name
+        self.grad_fn = grad_fn
+        self.forward = forward
+        self.variadic = callable(vjp)
+        self.vjp = vjp
+        self.dtypes = dtypes
+        self.n_out = n_out
+        self.view = view
+        self.differentiable = differentiable
+        self._reads = None
+        self._node_cls = None
+        if name in OPS:
+            raise ValueError(f"op {name!r} defined twice")
+        OPS[name] = self
+
+    def reads(self):
+        """Which arguments each VJP reads: ``(reads_ans, {input index, ...})`` per
+        rule, derived from the rules' code so it can never drift from them.
+        The engine saves (and version-checks) exactly these."""
+        if self._reads is None:
+            rules = (self.vjp,) if self.variadic else self.vjp
+            self._reads = tuple(_reads_of(f, variadic=self.variadic) for f in rules)
+        return self._reads
+
+    def __repr__(self):
+        return f"Op({self.name!r}, grad_fn={self.grad_fn!r})"
+
+
+_META = {"shape", "dtype", "ndim"}
+
+
+def _reads_of(fn, variadic):
+    """``(reads_ans, input positions read)`` of one VJP rule.  Reading only
+    ``.shape``/``.dtype``/``.ndim`` of an input does not count: the engine
+    hands such rules metadata, so no value needs saving or version checks."""
+    if fn is None:
+        return (False, set())
+    code = fn.__code__
+    names = code.co_varnames[:code.co_argcount]
+    used = set(code.co_cellvars) | set(code.co_freevars)
+    ins = list(dis.get_instructions(code))
+    for k, i in enumerate(ins):
+        if i.opname.startswith("LOAD_FAST") or i.opname in ("LOAD_CLOSURE", "LOAD_DEREF"):
+            v = i.argval
+            vs = v if isinstance(v, tuple) else (v,)
+            nxt = ins[k + 1] if k + 1 < len(ins) else None
+            if len(vs) == 1 and nxt is not None and nxt.opname == "LOAD_ATTR" and nxt.argval in _META:
+                continue
+            used.update(vs)
+    fixed = 4 if variadic else 3          # (xp, [k,] g, ans)
+    inputs = names[fixed:]
+    if code.co_flags & 0x04:              # *inputs: any use of the tuple reads them all
+        star = code.co_varnames[code.co_argcount + code.co_kwonlyargcount]
+        if star in used:
+            return (names[fixed - 1] in used, "all")
+    return (names[fixed - 1] in used, {k for k, n in enumerate(inputs) if n in used})
+
+
+def export(name=None, method=True, function=True):
+    """Register a public function (``symgrad.<name>``) and/or Tensor method."""
+    def deco(fn):
+        n = name or fn.__name__
+        if function:
+            FUNCTIONS[n] = fn
+        if method:
+            METHODS[method if isinstance(method, str) else n] = fn
+        return fn
+    return deco

@@ -1,0 +1,491 @@
+"""Tensor: a numpy array plus its place in the autograd graph.
+
+Operators and most methods are attached from the op table's registry
+(``ops.table.METHODS``) when ``symgrad`` is imported, so this file holds only
+what is specific to the tensor object: storage, metadata, autograd state,
+in-place/view bookkeeping and conversions.
+"""
+import warnings
+import numpy as np
+
+from . import dtypes as _dt
+
+
+class Size(tuple):
+    """A tensor's shape; a tuple that prints as ``symgrad.Size([2, 3])``.
+
+    >>> import symgrad as sg
+    >>> sg.ones(2, 3).shape
+    symgrad.Size([2, 3])
+    """
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"symgrad.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class device:
+    """A device: only ``cpu`` holds tensors; ``cuda`` is reported as unavailable.
+
+    >>> import symgrad as sg
+    >>> sg.device("cpu")
+    device(type='cpu')
+    """
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, i = type.split(":")
+            index = int(i)
+        if type not in ("cpu", "cuda", "mps", "meta"):
+            raise RuntimeError(f"Expected one of cpu, cuda, mps, meta device type at start of device string: {type}")
+        self.type = type
+        self.index = index
+
+    def __repr__(self):
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and other.type == self.type and other.index == self.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def check_device(d):
+    if d is None:
+        return
+    d = d if isinstance(d, device) else device(d)
+    if d.type != "cpu":
+        raise RuntimeError(f"symgrad: device '{d}' is not available; tensors live on the CPU "
+                           "(sg.cuda.is_available() is False). Accelerators are reached through JAX.")
+
+
+class _Meta:
+    """Shape and dtype of a value a VJP rule reads only for its metadata."""
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape = shape
+        self.dtype = dtype
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, as ``torch.Tensor``.
+
+    ``symgrad.Tensor(2, 3)`` makes an uninitialised float tensor;
+    ``symgrad.Tensor([1, 2])`` copies data as float.  Most tensors come from
+    factory functions such as ``symgrad.tensor`` or ``symgrad.ones``.
+
+    >>> import symgrad as sg
+    >>> x = sg.ones(2, 2, requires_grad=True)
+    >>> y = (x + 2) * (x + 2) * 3
+    >>> y.mean().backward()
+    >>> x.grad
+    tensor([[4.5000, 4.5000],
+            [4.5000, 4.5000]])
+    """
+    __slots__ = ("_data", "_node", "_out", "_rg", "_grad", "_vc", "_base", "_view",
+                 "_vbase_node", "_name", "_hooks", "_retains", "__weakref__", "__dict__")
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        self = object.__new__(cls)
+        if args or kwargs:
+            dt = kwargs.pop("dtype", None) or _dt.get_default_dtype()
+            check_device(kwargs.pop("device", None))
+            if len(args) == 1 and not isinstance(args[0], (int, np.integer)) and not isinstance(args[0], tuple):
+                arr = np.array(args[0]._data if isinstance(args[0], Tensor) else args[0], dtype=dt.np)
+            else:
+                sizes = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+                arr = np.zeros(tuple(int(s) for s in sizes), dt.np)
+        else:
+            arr = np.zeros((0,), _dt.get_default_dtype().np)
+        _init(self, arr, None, -1)
+        return self
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    # ------------------------------------------------------------ metadata
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """The shape, or the size of one dim.
+
+        >>> import symgrad as sg
+        >>> sg.zeros(5, 3).size(), sg.zeros(5, 3).size(-1)
+        (symgrad.Size([5, 3]), 3)
+        """
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrapdim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self):
+        return _dt._FROM_NP[self._data.dtype]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self):
+        return self._data.flags.c_contiguous
+
+    def stride(self, dim=None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        return st if dim is None else st[_wrapdim(dim, self._data.ndim)]
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    @property
+    def name(self):
+        """The leaf's name in closed forms (``name=`` at creation), or None."""
+        return self._name
+
+    @name.setter
+    def name(self, v):
+        self._name = v
+
+    # ------------------------------------------------------------ autograd
+    @property
+    def requires_grad(self):
+        return self._node is not None or self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, v):
+        self.requires_grad_(v)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` of a leaf in place and return it.
+
+        >>> import symgrad as sg
+        >>> sg.zeros(2).requires_grad_().requires_grad
+        True
+        """
+        if self._node is not None:
+            if not requires_grad:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to "
+                                   "use a computed variable in a subgraph that doesn't require differentiation "
+                                   "use var_no_grad = var.detach().")
+            return self
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._rg = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        if self._base is not None and self._node is not None:
+            from .engine import _refresh_view
+            _refresh_view(self)
+        return self._node
+
+    @property
+    def grad(self):
+        if self._node is not None and not self._retains:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+                "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.",
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, v):
+        if v is not None:
+            if not isinstance(v, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(v).__name__}")
+            if tuple(v.shape) != tuple(self.shape):
+                raise RuntimeError("assigned grad has data of a different size")
+            if v.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = v
+
+    @property
+    def retains_grad(self):
+        return bool(self._retains)
+
+    def retain_grad(self):
+        """Keep ``.grad`` of a non-leaf tensor after ``backward()``."""
+        if self._node is None:
+            if not self._rg:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains:
+            return
+        import weakref
+        ref = weakref.ref(self)
+
+        def keep(g):
+            t = ref()
+            if t is not None:
+                gd = g._data if g._node is None else g
+                if t._grad is None:
+                    t._grad = _wrap(gd.copy()) if not isinstance(gd, Tensor) else gd
+                else:
+                    t._grad = t._grad + g
+        _node_hooks(self).append(keep)
+        self._retains = True
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a
+        returned tensor replaces the gradient.
+
+        >>> import symgrad as sg
+        >>> x = sg.ones(2, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 2)
+        >>> (x * 3).sum().backward(); x.grad
+        tensor([6., 6.])
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._node is None:
+            if self._hooks is None:
+                self._hooks = {}
+            key = object()
+            self._hooks[key] = hook
+            return _Handle(self._hooks, key)
+        hooks = _node_hooks(self)
+        hooks.append(hook)
+        return _Handle(hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into each leaf's ``.grad``, as PyTorch.
+
+        >>> import symgrad as sg
+        >>> x = sg.tensor(10., requires_grad=True, dtype=sg.float64)
+        >>> (x ** 2 + 10).backward(); x.grad
+        tensor(20., dtype=symgrad.float64)
+        """
+        from .autograd import backward
+        return backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        """A new leaf that shares storage and is not tracked."""
+        return _wrap(self._data)
+
+    def detach_(self):
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._node = None
+        self._rg = False
+        self._out = -1
+        return self
+
+    @property
+    def data(self):
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, v):
+        self._data = v._data if isinstance(v, Tensor) else np.asarray(v)
+
+    # --------------------------------------------------------- conversions
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, force=False):
+        """The numpy array behind the tensor (shared memory).
+
+        >>> import symgrad as sg
+        >>> sg.ones(2).numpy()
+        array([1., 1.], dtype=float32)
+        """
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __float__(self):
+        return float(self._scalar())
+
+    def __int__(self):
+        return int(self._scalar())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if self._data.size == 0 else 'more than one value'} is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self._data.reshape(()).item()
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._print import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self._data.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (self._data.copy(), self._rg))
+
+    def __deepcopy__(self, memo):
+        if self._node is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.")
+        t = _wrap(self._data.copy())
+        t._rg = self._rg
+        t._name = self._name
+        if self._grad is not None:
+            t._grad = _wrap(self._grad._data.copy())
+        if type(self) is not Tensor:
+            t.__class__ = type(self)
+            t.__dict__.update(self.__dict__)
+        memo[id(self)] = t
+        return t
+
+
+def _rebuild(arr, rg):
+    t = _wrap(arr)
+    t._rg = rg
+    return t
+
+
+class _Handle:
+    """Removable handle returned by ``register_hook``."""
+
+    def __init__(self, store, key):
+        self._store, self._key = store, key
+
+    def remove(self):
+        if isinstance(self._store, dict):
+            self._store.pop(self._key, None)
+        elif self._key in self._store:
+            self._store.remove(self._key)
+
+
+def _node_hooks(t):
+    node = t.grad_fn
+    if node.hooks is None:
+        node.hooks = {}
+    k = 0 if t._out == -1 else t._out
+    return node.hooks.setdefault(k, [])
+
+
+def _init(t, arr, node, out):
+    t._data = arr
+    t._node = node
+    t._out = out
+    t._rg = False
+    t._grad = None
+    t._vc = [0]
+    t._base = None
+    t._view = None
+    t._vbase_node = None
+    t._name = None
+    t._hooks = None
+    t._retains = False
+
+
+def _wrap(arr, node=None, out=-1):
+    t = object.__new__(Tensor)
+    t._data = arr
+    t._node = node
+    t._out = out
+    t._rg = False
+    t._grad = None
+    t._vc = [0]
+    t._base = None
+    t._view = None
+    t._vbase_node = None
+    t._name = None
+    t._hooks = None
+    t._retains = False
+    return t
+
+
+def _wrapdim(dim, ndim):
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
