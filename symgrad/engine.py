@@ -224,7 +224,7 @@ def call(op, inputs, params):
         for k, a in enumerate(arrs):
             if type(a) is np.ndarray and a.dtype != npdt:
                 arrs[k] = a.astype(npdt)
-    out = op.forward(numpy_ns, *arrs, **params)
+    out = _forward(op, arrs, params)
     if op.n_out == 1:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
@@ -240,6 +240,36 @@ def call(op, inputs, params):
         return tuple(_wrap(o, node, k) if o.dtype.kind == "f" else _wrap(o)
                      for k, o in enumerate(outs))
     return tuple(_wrap(o) for o in outs)
+
+
+def _forward(op, arrs, params):
+    try:
+        return op.forward(numpy_ns, *arrs, **params)
+    except ValueError as e:
+        if "broadcast" not in str(e):
+            raise
+        shapes = [a.shape for a in arrs if type(a) is np.ndarray]
+        for i, a in enumerate(shapes):
+            for b in shapes[i + 1:]:
+                broadcast_error(a, b)
+        raise
+
+
+def broadcast_error(shape_a, shape_b):
+    """Raise PyTorch's error if ``shape_a`` and ``shape_b`` do not broadcast.
+
+    >>> broadcast_error((2, 3), (2, 4))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1
+    """
+    n = max(len(shape_a), len(shape_b))
+    for d in range(1, n + 1):
+        a = shape_a[-d] if d <= len(shape_a) else 1
+        b = shape_b[-d] if d <= len(shape_b) else 1
+        if a != b and a != 1 and b != 1:
+            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b ({b}) "
+                               f"at non-singleton dimension {n - d}")
 
 
 def record(op, inputs, params, out):
@@ -657,8 +687,7 @@ def call_inplace(op, target, others, params):
         for k, a in enumerate(arrs):
             if type(a) is np.ndarray and a.dtype != dt.np:
                 arrs[k] = a.astype(dt.np)
-    out = op.forward(numpy_ns, *arrs, **params)
-    out = np.asarray(out)
+    out = np.asarray(_forward(op, arrs, params))
     if out.shape != target._data.shape:
         try:
             out = np.broadcast_to(out, target._data.shape)

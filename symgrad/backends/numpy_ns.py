@@ -45,7 +45,7 @@ def gather(a, axis, index):
 
 def _along_index(index, axis):
     axis = axis % index.ndim
-    grids = _np.ogrid[tuple(slice(0, s) for s in index.shape)]
+    grids = list(_np.ogrid[tuple(slice(0, s) for s in index.shape)])
     grids[axis] = index
     return tuple(grids)
 
@@ -60,7 +60,7 @@ _erf = _np.frompyfunc(__import__("math").erf, 1, 1)
 
 def erf(a):
     a = _np.asarray(a)
-    return _erf(a).astype(a.dtype if a.dtype.kind == "f" else _np.float64)
+    return _np.asarray(_erf(a), dtype=a.dtype if a.dtype.kind == "f" else _np.float64)
 
 
 def flip(a, axis=None):

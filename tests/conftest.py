@@ -1,0 +1,5 @@
+import os
+import sys
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("JAX_ENABLE_X64", "1")
+sys.path.insert(0, os.path.dirname(__file__))
