@@ -8,6 +8,8 @@ their output tensors, so no reference cycle forms between a tensor and its
 graph.
 """
 import math
+from itertools import zip_longest
+from weakref import ref as _weakref
 import numpy as np
 
 from . import dtypes as _dt
@@ -116,15 +118,14 @@ class inference_mode(no_grad):
 class Node:
     """A recorded op: the object behind ``tensor.grad_fn``."""
     __slots__ = ("op", "params", "edges", "meta", "saved", "ans", "checks",
-                 "hooks", "freed", "out_meta", "__weakref__")
+                 "hooks", "freed", "out_meta", "shape", "__weakref__")
 
     def name(self):
         return type(self).__name__
 
     @property
     def next_functions(self):
-        return tuple((_edge_fn(e), 0 if e is None or not isinstance(e, Node) else _edge_idx(e))
-                     for e in self.edges)
+        return tuple((_edge_fn(e), e[1] if type(e) is tuple else 0) for e in self.edges)
 
     def register_hook(self, fn):
         raise NotImplementedError("Node.register_hook is not supported; use Tensor.register_hook")
@@ -145,10 +146,6 @@ def _edge_fn(e):
     if isinstance(e, tuple):
         return e[0]
     return AccumulateGrad(e)
-
-
-def _edge_idx(e):
-    return 0
 
 
 class AccumulateGrad:
@@ -201,6 +198,18 @@ def _refresh_view(t):
     if t._vbase_node is not b._node:
         from .ops import shape as _shape
         _shape.rebuild_view(t)
+
+
+class Contribution:
+    """What a gradient remembers of the backward pass that produced it: the
+    root edges and the seed gradients (None: ones).  Its closed form is built
+    from this skeleton only when asked for."""
+    __slots__ = ("roots", "seeds", "cache", "__weakref__")
+
+    def __init__(self, roots, seeds):
+        self.roots = roots
+        self.seeds = seeds
+        self.cache = None
 
 
 # ----------------------------------------------------------------- recording
@@ -317,9 +326,10 @@ def record(op, inputs, params, out):
             if k in idx:
                 checks.append((t._vc, t._vc[0], k))
             else:
-                saved[k] = _Meta(t._data.shape, t._data.dtype)
+                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t) if edges[k] is None else None)
     node.saved = saved
     node.ans = out if read_ans else None
+    node.shape = out.shape if out is not None and type(out) is not tuple else None
     node.checks = checks
     return node
 
@@ -338,7 +348,7 @@ def _raise_modified(node, now, ver, k):
         desc, producer = (a.shape, _dt._FROM_NP[a.dtype].name), node.name()
     else:
         t = node.saved[k]
-        e = node.edges[k]
+        e = node.edges[k] if k < len(node.edges) else None
         desc = (t.shape, t.dtype.name)
         producer = e.name() if isinstance(e, Node) else (e[0].name() if type(e) is tuple else "a leaf")
     raise RuntimeError(
@@ -435,7 +445,7 @@ def _useful(order, targets):
 
 
 def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None,
-                 accumulate=True, allow_unused=False):
+                 accumulate=True, allow_unused=False, seeds=None):
     """Backpropagate ``grads`` (one per root tensor).
 
     With ``accumulate`` the leaves' ``.grad`` receive the result (``backward``,
@@ -465,11 +475,12 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             _accum_edge(buffers, e, g)
     deps, order = _collect(root_edges)
     useful = None if inputs is None else _useful(order, capture)
+    contrib = None if create_graph else Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)))
     ready = [n for n in order if n not in deps]
     while ready:
         node = ready.pop()
         gbuf = buffers.pop(node, None)
-        if useful is not None and node not in useful:
+        if gbuf is None or (useful is not None and node not in useful):
             in_grads = [None] * len(node.edges)
         else:
             grads_out = _prepare(node, gbuf, xp)
@@ -477,7 +488,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
                 grads_out = _run_hooks(node, grads_out)
             for k, g in enumerate(grads_out):
                 for i in capture.get((node, k), ()):
-                    results[i] = g if create_graph else _wrap(g)
+                    results[i] = g if create_graph or g is None else _wrap(g)
             in_grads = _apply_vjps(node, grads_out, xp, create_graph)
             _release(node, retain_graph)
         for e, g in zip(node.edges, in_grads):
@@ -498,11 +509,12 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             continue
         g = _prepare_leaf(leaf, g, conv)
         for i in hit or ():
-            results[i] = g if create_graph else _wrap(g)
+            results[i] = g if create_graph else _result(g, contrib, _weakref(leaf))
         if accumulate:
-            _accumulate(leaf, g, create_graph)
-    if not accumulate and not allow_unused and any(r is None for r in results):
-        raise RuntimeError("One of the differentiated Tensors appears to not have been used "
+            _accumulate(leaf, g, create_graph, contrib)
+    unused = [k for k, r in enumerate(results) if r is None]
+    if not accumulate and not allow_unused and unused:
+        raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used "
                            "in the graph. Set allow_unused=True if this is the desired behavior.")
     return results
 
@@ -548,6 +560,8 @@ def _prepare(node, gbuf, xp):
         return (gbuf,)
     if gbuf is None:
         gbuf = [None] * len(node.out_meta)
+    if hasattr(node.op, "backward_node"):
+        return tuple(gbuf)
     out = []
     for g, meta in zip(gbuf, node.out_meta):
         if g is None:
@@ -563,6 +577,8 @@ def _run_hooks(node, grads_out):
     for k, fns in node.hooks.items():
         for fn in fns:
             g = grads_out[k]
+            if g is None:
+                continue
             gt = g if isinstance(g, Tensor) else _wrap(g)
             r = fn(gt)
             if r is not None:
@@ -577,6 +593,8 @@ def _apply_vjps(node, grads_out, xp, create_graph):
     for vc, ver, k in node.checks:
         if vc[0] != ver:
             _raise_modified(node, vc[0], ver, k)
+    if hasattr(op, "backward_node"):
+        return _checked(node, op.backward_node(node, grads_out, create_graph))
     saved = node.saved
     ans = node.ans
     if create_graph:
@@ -598,10 +616,15 @@ def _apply_vjps(node, grads_out, xp, create_graph):
             r = op.vjp(xp, k, g, ans, *ins, **params)
         else:
             r = op.vjp[k](xp, g, ans, *ins, **params)
-        r = conv(r, node.meta[k])
-        if _state["anomaly"]:
-            _check_nan(node, k, r)
-        res.append(r)
+        res.append(conv(r, node.meta[k]))
+    return _checked(node, res)
+
+
+def _checked(node, res):
+    if _state["anomaly"]:
+        for k, r in enumerate(res):
+            if r is not None:
+                _check_nan(node, k, r)
     return res
 
 
@@ -623,18 +646,33 @@ def _prepare_leaf(leaf, g, conv):
     return g
 
 
-def _accumulate(leaf, g, create_graph):
+def _result(g, contrib, key):
+    t = _wrap(g)
+    t._gsrc = [("bw", contrib, key)]
+    return t
+
+
+def _accumulate(leaf, g, create_graph, contrib=None):
     if create_graph:
         leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
     cur = leaf._grad
+    entry = ("bw", contrib, _weakref(leaf))
     if cur is None:
         leaf._grad = _wrap(g.copy() if (g.base is not None or not g.flags.writeable) else g)
+        leaf._grad._gsrc = [entry]
     elif cur._node is not None or cur._rg:
+        prev = cur
         leaf._grad = _wrap(cur._data + g)
+        leaf._grad._gsrc = [("tensor", prev), entry]
     else:
+        rec = cur._gsrc
+        if rec is None:
+            # a gradient the user assigned: its closed form is known only if it is zero
+            rec = cur._gsrc = [("const", 0) if not cur._data.any() else ("unknown",)]
         cur._data += g
         cur._vc[0] += 1
+        rec.append(entry)
 
 
 def _release(node, retain_graph):
@@ -644,7 +682,8 @@ def _release(node, retain_graph):
     if retain_graph or not (node.checks or node.ans is not None):
         return
     node.freed = True
-    node.saved = [_Meta(t._data.shape, t._data.dtype) if isinstance(t, Tensor) else t for t in node.saved]
+    node.saved = [_Meta(t._data.shape, t._data.dtype, _weakref(t) if e is None else None)
+                  if isinstance(t, Tensor) else t for t, e in zip_longest(node.saved, node.edges)]
     node.ans = None
 
 
@@ -707,6 +746,8 @@ def call_inplace(op, target, others, params):
         snap = _snapshot(target, copy=0 in need)
     target._data[...] = out
     target._vc[0] += 1
+    if target._gsrc is not None:
+        target._gsrc[:] = [("unknown",)]
     if rg:
         node = record(op, (snap,) + tuple(others), params, target._data)
         if node.ans is not None:
@@ -740,3 +781,24 @@ def _rebind(target, node):
     target._node = node
     target._out = -1
     target._vbase_node = cs
+
+
+def leaves_of(roots):
+    """The leaves that require grad reachable from ``roots``, in discovery order."""
+    out, seen = [], set()
+    stack = [edge_of(t) for t in roots]
+    nodes = set()
+    while stack:
+        e = stack.pop()
+        if e is None:
+            continue
+        n = e[0] if type(e) is tuple else e
+        if isinstance(n, Node):
+            if n in nodes:
+                continue
+            nodes.add(n)
+            stack.extend(reversed(n.edges))
+        elif id(n) not in seen:
+            seen.add(id(n))
+            out.append(n)
+    return out

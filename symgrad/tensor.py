@@ -79,12 +79,14 @@ def check_device(d):
 
 
 class _Meta:
-    """Shape and dtype of a value a VJP rule reads only for its metadata."""
-    __slots__ = ("shape", "dtype")
+    """Shape and dtype of a value a VJP rule reads only for its metadata; for
+    a constant input also a weak reference to it (its name in closed forms)."""
+    __slots__ = ("shape", "dtype", "ref")
 
-    def __init__(self, shape, dtype):
+    def __init__(self, shape, dtype, ref=None):
         self.shape = shape
         self.dtype = dtype
+        self.ref = ref
 
     @property
     def ndim(self):
@@ -107,7 +109,7 @@ class Tensor:
             [4.5000, 4.5000]])
     """
     __slots__ = ("_data", "_node", "_out", "_rg", "_grad", "_vc", "_base", "_view",
-                 "_vbase_node", "_name", "_hooks", "_retains", "__weakref__", "__dict__")
+                 "_vbase_node", "_name", "_hooks", "_retains", "_gsrc", "__weakref__", "__dict__")
     __array_priority__ = 1000
 
     def __new__(cls, *args, **kwargs):
@@ -198,6 +200,37 @@ class Tensor:
     @name.setter
     def name(self, v):
         self._name = v
+
+    # ------------------------------------------------------------ closed form
+    @property
+    def expr(self):
+        """The closed form of element ``[i, j, ...]`` as a SymPy expression, in
+        the index symbols ``self.index`` and the leaves' names.
+
+        >>> import symgrad as sg
+        >>> x = sg.ones(2, 2, requires_grad=True)
+        >>> ((x + 2) * (x + 2) * 3).mean().expr
+        Sum(3*(x[i, j] + 2)**2, (i, 0, 1), (j, 0, 1))/4
+        """
+        from .symbolic import expr_of
+        return expr_of(self)
+
+    @property
+    def index(self):
+        """The index symbols of this tensor's dims (``i, j, ...``)."""
+        from .symbolic.template import SLOTS
+        return tuple(SLOTS[:self._data.ndim])
+
+    def exprs(self, max_elements=None):
+        """The SymPy Array of per-element closed forms of a small tensor.
+
+        >>> import symgrad as sg
+        >>> x = sg.tensor([1., 2.], requires_grad=True)
+        >>> (x * x).exprs()
+        [x[0]**2, x[1]**2]
+        """
+        from .symbolic import exprs_of
+        return exprs_of(self, max_elements)
 
     # ------------------------------------------------------------ autograd
     @property
@@ -331,7 +364,9 @@ class Tensor:
 
     @property
     def data(self):
-        return _wrap(self._data)
+        d = _wrap(self._data)
+        d._gsrc = self._gsrc
+        return d
 
     @data.setter
     def data(self, v):
@@ -465,6 +500,7 @@ def _init(t, arr, node, out):
     t._name = None
     t._hooks = None
     t._retains = False
+    t._gsrc = None
 
 
 def _wrap(arr, node=None, out=-1):
@@ -481,6 +517,7 @@ def _wrap(arr, node=None, out=-1):
     t._name = None
     t._hooks = None
     t._retains = False
+    t._gsrc = None
     return t
 
 

@@ -58,8 +58,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     ins = _seq(inputs)
     if ins is not None and not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    seeds = [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in grads]
     with set_grad_enabled(create_graph):
-        engine.run_backward(tensors, roots, retain_graph, create_graph, inputs=ins, accumulate=True)
+        engine.run_backward(tensors, roots, retain_graph, create_graph, inputs=ins, accumulate=True,
+                            seeds=seeds)
+    from ..symbolic.gradients import Gradients
+    leaves = ins if ins is not None else engine.leaves_of(tensors)
+    return Gradients(tensors, leaves)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -82,9 +87,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     roots = _root_grads(outs, gouts, create_graph)
+    seeds = [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in gouts]
     with set_grad_enabled(create_graph):
         res = engine.run_backward(outs, roots, retain_graph, create_graph, inputs=ins, accumulate=False,
-                                  allow_unused=allow_unused)
+                                  allow_unused=allow_unused, seeds=seeds)
     if materialize_grads:
         res = [r if r is not None else _wrap(np.zeros(t._data.shape, t._data.dtype)) for r, t in zip(res, ins)]
     return tuple(res)

@@ -74,3 +74,45 @@ def copy(a):
 
 def astype(a, dtype):
     return a.astype(getattr(dtype, "np", dtype))
+
+
+# exact constants the formulas use; the symbolic namespace gives SymPy's exact values
+ln2 = __import__("math").log(2)
+ln10 = __import__("math").log(10)
+two_over_sqrt_pi = 2 / __import__("math").sqrt(__import__("math").pi)
+
+
+def log_scalar(c):
+    return __import__("math").log(c)
+
+
+def einsum(subscripts, *operands):
+    # numpy returns views for pure transpositions and diagonals; a result must
+    # never alias an operand, since it may be written in place later
+    r = _np.einsum(subscripts, *operands, optimize=len(operands) > 1)
+    if any(_np.may_share_memory(r, o) for o in operands):
+        r = r.copy()
+    return r
+
+
+def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
+    """Copy of ``a`` with ``src`` written onto its ``offset`` diagonal over ``axis1``/``axis2``."""
+    out = _np.array(a, dtype=_np.result_type(a, src), copy=True)
+    n = _np.diagonal(a, offset, axis1, axis2).shape[-1]
+    i = _np.arange(n)
+    _np.moveaxis(out, (axis1, axis2), (-2, -1))[..., i + max(-offset, 0), i + max(offset, 0)] = src
+    return out
+
+
+def adjugate(a):
+    """adj(A) = det(A) inv(A), also for singular A: with A = U S Vh it is
+    det(U Vh) Vh^T diag(prod_{j != i} s_j) U^T, free of any division."""
+    if a.shape[-1] == 0:
+        return _np.zeros_like(a)
+    u, s, vh = _np.linalg.svd(a)
+    ones = _np.ones(s.shape[:-1] + (1,), s.dtype)
+    left = _np.cumprod(_np.concatenate([ones, s[..., :-1]], -1), -1)
+    right = _np.flip(_np.cumprod(_np.concatenate([ones, _np.flip(s[..., 1:], -1)], -1), -1), -1)
+    sign = _np.linalg.det(u) * _np.linalg.det(vh)
+    vp = _np.swapaxes(vh, -1, -2) * (left * right)[..., None, :]
+    return sign[..., None, None] * _np.matmul(vp, _np.swapaxes(u, -1, -2))

@@ -172,3 +172,54 @@ class _Linalg:
 
 
 linalg = _Linalg()
+
+
+# exact constants the formulas use; the symbolic namespace gives SymPy's exact values
+ln2 = __import__("math").log(2)
+ln10 = __import__("math").log(10)
+two_over_sqrt_pi = 2 / __import__("math").sqrt(__import__("math").pi)
+
+
+def log_scalar(c):
+    return __import__("math").log(c)
+
+
+# ---------------------------------------------------------- linear algebra
+def einsum(subscripts, *operands):
+    return _la.einsum(subscripts, *[_t(o) for o in operands])
+
+
+def cross(a, b, axis=-1):
+    return _la.linalg_cross(a, b, dim=axis)
+
+
+def triu(a, k=0):
+    return _la.triu(a, k)
+
+
+def tril(a, k=0):
+    return _la.tril(a, k)
+
+
+def trace(a):
+    return _la.trace(a)
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    return _la.diagonal(a, offset, axis1, axis2)
+
+
+def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
+    return _la.diagonal_scatter(_t(a), _t(src, a), offset, axis1, axis2)
+
+
+def adjugate(a):
+    # differentiable where A is invertible; a singular A raises inverse's error
+    return expand_dims(_la.det(a), (-2, -1)) * _la.inverse(a)
+
+
+def _svd(self, a, full_matrices=True):
+    return _la.call(_la.svd_op, a, full_matrices=full_matrices)
+
+
+_Linalg.svd = _svd

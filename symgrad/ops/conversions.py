@@ -90,6 +90,8 @@ def fill_(self, value):
         return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
     self._data[...] = v
     self._vc[0] += 1
+    if self._gsrc is not None:
+        self._gsrc[:] = [("const", v)]
     return self
 
 

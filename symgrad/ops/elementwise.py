@@ -38,7 +38,7 @@ pow_op = Op("pow", "PowBackward1", lambda xp, a, b: a ** b,
              lambda xp, g, ans, a, b: xp.where((a == 0) & (b >= 0), 0, g * ans * xp.log(a))),
             dtypes="promote")
 rpow_op = Op("rpow", "PowBackward2", lambda xp, b, base: base ** b,
-             (lambda xp, g, ans, b, base: g * ans * math.log(base) if base != 0 else g * 0,),
+             (lambda xp, g, ans, b, base: g * ans * xp.log_scalar(base) if base != 0 else g * 0,),
              dtypes="float")
 floor_divide_op = Op("floor_divide", "FloorDivideBackward0", lambda xp, a, b: xp.floor_divide(a, b),
                      dtypes="promote", differentiable=False)
@@ -350,7 +350,7 @@ rsqrt_op, rsqrt = _unary("rsqrt", "RsqrtBackward0", lambda xp, a: 1 / xp.sqrt(a)
 exp_op, exp = _unary("exp", "ExpBackward0", lambda xp, a: xp.exp(a), lambda xp, g, ans, a: g * ans,
                      example=("sg.tensor([0., 1.])", "tensor([1.0000, 2.7183])"))
 exp2_op, exp2 = _unary("exp2", "Exp2Backward0", lambda xp, a: xp.exp2(a),
-                       lambda xp, g, ans, a: g * ans * math.log(2),
+                       lambda xp, g, ans, a: g * ans * xp.ln2,
                        example=("sg.tensor([3.])", "tensor([8.])"))
 expm1_op, expm1 = _unary("expm1", "Expm1Backward0", lambda xp, a: xp.expm1(a),
                          lambda xp, g, ans, a: g * (ans + 1),
@@ -360,9 +360,9 @@ log_op, log = _unary("log", "LogBackward0", lambda xp, a: xp.log(a), lambda xp, 
 log1p_op, log1p = _unary("log1p", "Log1PBackward0", lambda xp, a: xp.log1p(a),
                          lambda xp, g, ans, a: g / (a + 1), example=("sg.tensor([0.])", "tensor([0.])"))
 log2_op, log2 = _unary("log2", "Log2Backward0", lambda xp, a: xp.log2(a),
-                       lambda xp, g, ans, a: g / (a * math.log(2)), example=("sg.tensor([8.])", "tensor([3.])"))
+                       lambda xp, g, ans, a: g / (a * xp.ln2), example=("sg.tensor([8.])", "tensor([3.])"))
 log10_op, log10 = _unary("log10", "Log10Backward0", lambda xp, a: xp.log10(a),
-                         lambda xp, g, ans, a: g / (a * math.log(10)),
+                         lambda xp, g, ans, a: g / (a * xp.ln10),
                          example=("sg.tensor([100.])", "tensor([2.])"))
 sin_op, sin = _unary("sin", "SinBackward0", lambda xp, a: xp.sin(a), lambda xp, g, ans, a: g * xp.cos(a),
                      example=("sg.tensor([0.])", "tensor([0.])"))
@@ -398,7 +398,7 @@ sigmoid_op, sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, a: xp.sig
                              lambda xp, g, ans, a: g * ans * (1 - ans),
                              example=("sg.tensor([0.])", "tensor([0.5000])"))
 erf_op, erf = _unary("erf", "ErfBackward0", lambda xp, a: xp.erf(a),
-                     lambda xp, g, ans, a: g * (2 / math.sqrt(math.pi)) * xp.exp(-a * a),
+                     lambda xp, g, ans, a: g * xp.two_over_sqrt_pi * xp.exp(-a * a),
                      example=("sg.tensor([0.])", "tensor([0.])"))
 relu_op, relu = _unary("relu", "ReluBackward0", lambda xp, a: xp.maximum(a, 0),
                        lambda xp, g, ans, a: xp.where(ans > 0, g, 0), dtypes="keep",

@@ -95,7 +95,7 @@ def view_put(xp, a, chain, v):
     return op.view(xp, a, view_put(xp, sub, chain[1:], v), **params)
 
 
-copy_slices_op = Op("copy_slices", "CopySlices", None,
+copy_slices_op = Op("copy_slices", "CopySlices", lambda xp, base, value, chain: view_put(xp, base, chain, value),
                     (lambda xp, g, ans, base, value, chain: view_put(xp, g, chain, 0),
                      lambda xp, g, ans, base, value, chain: view_get(xp, g, chain)))
 

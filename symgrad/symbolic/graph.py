@@ -1,0 +1,332 @@
+"""Closed forms of tensors, built lazily from the recorded graph skeleton.
+
+A tensor's template is its node's forward formula evaluated on the templates
+of its inputs; a gradient's template is the same backward pass the engine
+runs, with every VJP rule evaluated on templates.  Leaves enter as
+identity symbols ``_L<n>`` and are renamed (``x``, ``w``, ...) only when an
+expression is handed to the user."""
+import itertools
+import sys
+import os
+import weakref
+
+import sympy as sp
+
+from ..tensor import Tensor, _Meta
+from .. import engine
+from . import ns as tns
+from .template import T, SLOTS
+
+_serial = itertools.count()
+_LEAVES = {}                    # n -> weakref to the tensor (for names and values)
+_NODE_T = weakref.WeakKeyDictionary()
+
+
+class IdWeakMap:
+    """A weak-keyed map by identity (tensors compare elementwise, so
+    ``WeakKeyDictionary`` cannot key on them)."""
+
+    def __init__(self):
+        self._d = {}
+
+    def get(self, obj, default=None):
+        hit = self._d.get(id(obj))
+        return hit[1] if hit is not None and hit[0]() is obj else default
+
+    def __setitem__(self, obj, value):
+        k = id(obj)
+        self._d[k] = (weakref.ref(obj, lambda r, k=k, d=self._d: d.pop(k, None)), value)
+
+
+_BY_TENSOR = IdWeakMap()
+
+
+class Leaf(sp.IndexedBase):
+    """A leaf tensor's identity in a template (renamed for display)."""
+
+
+def leaf_symbol(t):
+    n = _BY_TENSOR.get(t)
+    if n is None:
+        n = _BY_TENSOR[t] = next(_serial)
+        _LEAVES[n] = weakref.ref(t)
+    kind = {"f": {"real": True}, "b": {}, "i": {"integer": True}, "u": {"integer": True}}[t._data.dtype.kind]
+    if t._data.ndim == 0:
+        return sp.Symbol(f"_L{n}", **kind)
+    return sp.IndexedBase(f"_L{n}", shape=t._data.shape, **kind)
+
+
+def leaf_template(t):
+    s = leaf_symbol(t)
+    nd = t._data.ndim
+    e = s if nd == 0 else s[tuple(SLOTS[:nd])]
+    if t._data.dtype.kind == "b":
+        e = sp.Ne(e, 0)
+    return T(e, t._data.shape)
+
+
+def _anon(meta):
+    n = next(_serial)
+    _LEAVES[n] = lambda: None
+    nd = len(meta.shape)
+    s = sp.Symbol(f"_L{n}", real=True) if nd == 0 else sp.IndexedBase(f"_L{n}", shape=meta.shape, real=True)
+    return T(s if nd == 0 else s[tuple(SLOTS[:nd])], meta.shape)
+
+
+def _node_of(e):
+    if e is None:
+        return None
+    if type(e) is tuple:
+        return e[0]
+    return e if isinstance(e, engine.Node) else None
+
+
+def _const_input(node, k):
+    s = node.saved[k]
+    if isinstance(s, Tensor):
+        return leaf_template(s)
+    if isinstance(s, _Meta):
+        t = s.ref() if s.ref is not None else None
+        if t is not None:
+            return leaf_template(t)
+        return _anon(s)
+    return s
+
+
+def input_template(node, k):
+    e = node.edges[k]
+    if e is None:
+        return _const_input(node, k)
+    if type(e) is tuple:
+        return node_template(e[0])[e[1]]
+    if isinstance(e, engine.Node):
+        return node_template(e)
+    return leaf_template(e)
+
+
+def node_template(root):
+    """Forward template(s) of a node's output(s), building inputs first
+    (iteratively: deep graphs must not hit the recursion limit)."""
+    hit = _NODE_T.get(root)
+    if hit is not None:
+        return hit
+    stack = [root]
+    while stack:
+        n = stack[-1]
+        if n in _NODE_T:
+            stack.pop()
+            continue
+        todo = [m for m in map(_node_of, n.edges) if m is not None and m not in _NODE_T]
+        if todo:
+            stack.extend(todo)
+            continue
+        stack.pop()
+        _NODE_T[n] = _forward(n)
+    return _NODE_T[root]
+
+
+def _forward(n):
+    ins = [input_template(n, k) for k in range(len(n.edges))]
+    try:
+        out = n.op.forward(tns, *ins, **n.params)
+    except tns.NoClosedForm:
+        return _opaque(n, ins)
+    if isinstance(out, (tuple, list)):
+        return tuple(tns.as_t(o) for o in out)
+    return tns.as_t(out)
+
+
+class Opaque(sp.Function):
+    """An op with no closed form, named after the op; args: the output slots."""
+
+
+def _opaque(n, ins):
+    name = n.op.name
+    shapes = [m[0] for m in (n.out_meta or ())] or None
+    f = sp.Function(name)
+    if shapes is None:
+        shape = _out_shape(n)
+        return T(f(*SLOTS[:len(shape)]), shape)
+    return tuple(T(sp.Function(f"{name}{k}")(*SLOTS[:len(s)]), s) for k, s in enumerate(shapes))
+
+
+def _out_shape(n):
+    return n.shape
+
+
+def template(t):
+    """The forward template of a tensor."""
+    if t._base is not None:
+        engine._refresh_view(t)
+    if t._node is None:
+        return leaf_template(t)
+    tpl = node_template(t._node)
+    return tpl if t._out == -1 else tpl[t._out]
+
+
+# ---------------------------------------------------------------- backward
+def _seed_template(root_edge, seed, shape):
+    if seed is None:
+        return T(sp.Integer(1), shape)
+    if isinstance(seed, Tensor):
+        return leaf_template(seed)
+    return T(sp.Integer(1), shape) if (seed == 1).all() else _anon(_Meta(shape, None))
+
+
+def _edge_shape(e):
+    if isinstance(e, Tensor):
+        return e._data.shape
+    if type(e) is tuple:
+        return e[0].out_meta[e[1]][0]
+    return e.shape
+
+
+def backward_templates(roots, seeds):
+    """The engine's backward pass with every VJP rule run on templates.
+    Returns {leaf tensor or (node, k): gradient template}."""
+    buffers = {}
+    for e, s in zip(roots, seeds):
+        if e is None:
+            continue
+        g = _seed_template(e, s, _edge_shape(e))
+        _acc(buffers, e, g)
+    deps, order = engine._collect(list(roots))
+    ready = [n for n in order if n not in deps]
+    out = {}
+    while ready:
+        node = ready.pop()
+        gbuf = buffers.pop(node, None)
+        if node.out_meta is None:
+            out[(node, 0)] = gbuf
+            g = gbuf
+        else:
+            gbuf = gbuf or [None] * len(node.out_meta)
+            g = tuple(b if b is not None else T(sp.Integer(0), m[0]) for b, m in zip(gbuf, node.out_meta))
+            for k, b in enumerate(g):
+                out[(node, k)] = b
+        ins = [input_template(node, k) for k in range(len(node.edges))]
+        ans = node_template(node)
+        for k, e in enumerate(node.edges):
+            if e is None:
+                continue
+            r = _vjp(node, k, g, ans, ins)
+            r = engine.unbroadcast(tns, tns.as_t(r), node.meta[k][0])
+            _acc(buffers, e, r)
+            m = _node_of(e)
+            if m is not None:
+                deps[m] -= 1
+                if deps[m] == 0:
+                    ready.append(m)
+    for key, g in buffers.items():
+        if isinstance(key, Tensor):
+            out[key] = g
+    return out
+
+
+def _vjp(node, k, g, ans, ins):
+    op = node.op
+    try:
+        if op.variadic:
+            return op.vjp(tns, k, g, ans, *ins, **node.params)
+        return op.vjp[k](tns, g, ans, *ins, **node.params)
+    except tns.NoClosedForm:
+        shape = node.meta[k][0]
+        return T(sp.Function(f"grad_{op.name}_{k}")(*SLOTS[:len(shape)]), shape)
+
+
+def _acc(buffers, e, g):
+    if type(e) is tuple:
+        node, k = e
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node.out_meta)
+        buf[k] = g if buf[k] is None else buf[k] + g
+    else:
+        prev = buffers.get(e)
+        buffers[e] = g if prev is None else prev + g
+
+
+def gradient_template(gt):
+    """Template of a gradient tensor from its record of contributions."""
+    rec = gt._gsrc
+    total = None
+    shape = gt._data.shape
+    for item in rec:
+        kind = item[0]
+        if kind == "const":
+            part = T(sp.Integer(0) if item[1] == 0 else tns.number(item[1]), shape)
+        elif kind == "unknown":
+            raise RuntimeError("this gradient's storage was modified in place outside autograd (for example "
+                               "x.grad.data.mul_(...)), so its closed form is unknown; zero it or recompute it")
+        else:
+            contrib, key = item[1], item[2]
+            if isinstance(key, weakref.ref):
+                key = key()
+            if contrib.cache is None:
+                contrib.cache = backward_templates(contrib.roots, contrib.seeds)
+            part = contrib.cache.get(key)
+            if part is None:
+                part = T(sp.Integer(0), shape)
+        total = part if total is None else total + part
+    if total is None:
+        total = T(sp.Integer(0), shape)
+    return T(tns.at(total, shape), shape) if total.shape != shape else total
+
+
+def tensor_template(t):
+    if t._node is None and t._gsrc is not None:
+        return gradient_template(t)
+    return template(t)
+
+
+# ------------------------------------------------------------------- names
+_PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_NAMECACHE = IdWeakMap()
+
+
+def find_name(t, depth=40):
+    """The variable name bound to ``t`` in the calling code, if any."""
+    if t._name:
+        return t._name
+    hit = _NAMECACHE.get(t)
+    if hit:
+        return hit
+    f = sys._getframe(1)
+    while f is not None and depth:
+        depth -= 1
+        if not os.path.abspath(f.f_code.co_filename).startswith(_PKG):
+            for scope in (f.f_locals, f.f_globals):
+                for k, v in scope.items():
+                    if v is t and not k.startswith("_"):
+                        _NAMECACHE[t] = k
+                        return k
+        f = f.f_back
+    return None
+
+
+def display(e):
+    """``e`` with leaf identity symbols renamed to the leaves' names (each
+    unique), numeric factors pulled out of sums, and summation dummies
+    renamed to readable letters."""
+    from .printing import rename_dummies
+    bases = {s for s in e.atoms(sp.IndexedBase) if s.name.startswith("_L")}
+    labels = {b.label for b in bases}
+    syms = bases | {s for s in e.atoms(sp.Symbol) if s.name.startswith("_L") and s not in labels}
+    taken = {s.name for s in e.free_symbols if not s.name.startswith("_")}
+    mapping = {}
+    for s in sorted(syms, key=lambda s: int(s.name[2:])):
+        ref = _LEAVES.get(int(s.name[2:]))
+        t = ref() if ref is not None else None
+        name = find_name(t) if t is not None else None
+        base = name or ("c" if t is None or not t.requires_grad else "t")
+        cand, k = (base, 1) if name else (f"{base}{len(mapping)}", len(mapping) + 1)
+        while cand in taken:
+            cand = f"{base}_{k}" if name else f"{base}{k}"
+            k += 1
+        taken.add(cand)
+        if isinstance(s, sp.IndexedBase):
+            mapping[s] = sp.IndexedBase(cand, shape=s.shape, **s.assumptions0)
+        else:
+            mapping[s] = sp.Symbol(cand, **s.assumptions0)
+    e = e.xreplace(mapping) if mapping else e
+    return rename_dummies(sp.factor_terms(e, clear=True), avoid=taken)

@@ -1,0 +1,730 @@
+"""The template namespace: the vocabulary the op table's formulas use, on
+templates.  Elementwise functions map to SymPy functions with broadcasting;
+reductions and contractions are ``Sum``s with exact bounds; views are index
+substitutions; scatters are ``Piecewise`` or Kronecker-delta sums.  An op it
+cannot express raises ``NoClosedForm`` and becomes a named opaque function."""
+import builtins as _b
+import sympy as sp
+from sympy.concrete.expr_with_limits import ExprWithLimits
+
+from .template import T, SLOTS, dummy, next_dummy, number, numeric, as_t, at, binary, nary, broadcast_shapes
+
+ndarray = T
+pi = sp.pi
+ln2 = sp.log(2)
+ln10 = sp.log(10)
+two_over_sqrt_pi = 2 / sp.sqrt(sp.pi)
+newaxis = None
+
+
+class NoClosedForm(Exception):
+    """Raised by a formula that has no closed form on templates."""
+
+
+class MaxOver(ExprWithLimits):
+    """``max`` of an expression over an index range (shape-generic)."""
+    __slots__ = ()
+    _fn = sp.Max
+
+    def doit(self, **hints):
+        f, (d, lo, hi) = self.function, self.limits[0]
+        if lo.is_Integer and hi.is_Integer:
+            vals = [f.xreplace({d: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)]
+            if hints.get("deep", True):
+                vals = [v.doit(**hints) for v in vals]
+            return self._fn(*vals)
+        return self
+
+
+class MinOver(MaxOver):
+    """``min`` of an expression over an index range."""
+    __slots__ = ()
+    _fn = sp.Min
+
+
+class ArgMaxOver(MaxOver):
+    """Index of the first maximum over a range (opaque)."""
+    __slots__ = ()
+
+    def doit(self, **hints):
+        f, (d, lo, hi) = self.function, self.limits[0]
+        if lo.is_Integer and hi.is_Integer:
+            vals = [f.xreplace({d: sp.Integer(v)}).doit(**hints) for v in range(int(lo), int(hi) + 1)]
+            if _b.all(v.is_number for v in vals):
+                best = _b.max(range(len(vals)), key=lambda k: (float(vals[k]), -k) if type(self) is ArgMaxOver
+                           else (-float(vals[k]), -k))
+                return sp.Integer(best + int(lo))
+        return self
+
+
+class ArgMinOver(ArgMaxOver):
+    __slots__ = ()
+
+
+def _unary(f):
+    return lambda a: T(f(numeric(as_t(a).e)), as_t(a).shape)
+
+
+exp, log, sin, cos, tan = map(_unary, (sp.exp, sp.log, sp.sin, sp.cos, sp.tan))
+sqrt, sinh, cosh, tanh, erf = map(_unary, (sp.sqrt, sp.sinh, sp.cosh, sp.tanh, sp.erf))
+arcsin, arccos, arctan = map(_unary, (sp.asin, sp.acos, sp.atan))
+arcsinh, arccosh, arctanh = map(_unary, (sp.asinh, sp.acosh, sp.atanh))
+floor, ceil, sign, abs = map(_unary, (sp.floor, sp.ceiling, sp.sign, sp.Abs))
+absolute = abs
+expm1 = _unary(lambda x: sp.exp(x) - 1)
+log1p = _unary(lambda x: sp.log(1 + x))
+exp2 = _unary(lambda x: 2 ** x)
+log2 = _unary(lambda x: sp.log(x, 2))
+log10 = _unary(lambda x: sp.log(x, 10))
+sigmoid = _unary(lambda x: 1 / (1 + sp.exp(-x)))
+trunc = _unary(lambda x: sp.sign(x) * sp.floor(sp.Abs(x)))
+isfinite = _unary(lambda x: sp.true)
+isnan = _unary(lambda x: sp.false)
+logical_not = _unary(sp.Not)
+_round = sp.Function("round")
+
+
+def round(a, decimals=0):
+    if decimals:
+        raise NoClosedForm("round with decimals")
+    return _unary(_round)(a)
+
+
+def log_scalar(c):
+    return sp.log(number(c))
+
+
+def arctan2(a, b):
+    return binary(sp.atan2, a, b)
+
+
+def maximum(a, b):
+    return binary(lambda x, y: sp.Max(numeric(x), numeric(y)), a, b)
+
+
+def minimum(a, b):
+    return binary(lambda x, y: sp.Min(numeric(x), numeric(y)), a, b)
+
+
+def remainder(a, b):
+    return binary(sp.Mod, a, b)
+
+
+def floor_divide(a, b):
+    return binary(lambda x, y: sp.floor(x / y), a, b)
+
+
+def fmod(a, b):
+    return binary(lambda x, y: x - y * sp.sign(x / y) * sp.floor(sp.Abs(x / y)), a, b)
+
+
+def logical_and(a, b):
+    return binary(sp.And, a, b)
+
+
+def logical_or(a, b):
+    return binary(sp.Or, a, b)
+
+
+def logical_xor(a, b):
+    return binary(sp.Xor, a, b)
+
+
+def where(c, a, b):
+    def pw(c, a, b):
+        if c is sp.true:
+            return a
+        if c is sp.false:
+            return b
+        return sp.Piecewise((numeric(a), c), (numeric(b), True))
+    return nary(pw, c, a, b)
+
+
+def clip(a, lo, hi):
+    r = as_t(a)
+    if lo is not None:
+        r = maximum(r, lo)
+    if hi is not None:
+        r = minimum(r, hi)
+    return r
+
+
+# ------------------------------------------------------------ shape helpers
+def _axes(axis, nd):
+    if axis is None:
+        return tuple(range(nd))
+    if isinstance(axis, (tuple, list)):
+        return tuple(sorted(a % nd for a in axis))
+    return (axis % nd,)
+
+
+def _relabel(e, mapping):
+    return e.xreplace(mapping) if mapping else e
+
+
+def broadcast_to(a, shape):
+    a = as_t(a)
+    shape = tuple(shape)
+    return T(at(a, shape), shape)
+
+
+def zeros_like(a):
+    return T(sp.Integer(0), as_t(a).shape)
+
+
+def ones_like(a):
+    return T(sp.Integer(1), as_t(a).shape)
+
+
+def zeros(shape, dtype=None):
+    return T(sp.Integer(0), tuple(shape))
+
+
+def ones(shape, dtype=None):
+    return T(sp.Integer(1), tuple(shape))
+
+
+def copy(a):
+    return as_t(a)
+
+
+def astype(a, dtype):
+    return as_t(a)
+
+
+def ndim(a):
+    return as_t(a).ndim
+
+
+def shape(a):
+    return as_t(a).shape
+
+
+def transpose(a, axes=None):
+    a = as_t(a)
+    nd = a.ndim
+    axes = tuple(range(nd))[::-1] if axes is None else tuple(x % nd for x in axes)
+    m = {SLOTS[axes[d]]: SLOTS[d] for d in range(nd) if axes[d] != d}
+    return T(_relabel(a.e, m), tuple(a.shape[x] for x in axes))
+
+
+def swapaxes(a, i, j):
+    a = as_t(a)
+    axes = list(range(a.ndim))
+    i, j = i % a.ndim, j % a.ndim
+    axes[i], axes[j] = axes[j], axes[i]
+    return transpose(a, axes)
+
+
+def expand_dims(a, axis):
+    a = as_t(a)
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    nd = a.ndim + len(axes)
+    new = sorted(x % nd for x in axes)
+    kept = [d for d in range(nd) if d not in new]
+    m = {SLOTS[d]: SLOTS[od] for d, od in enumerate(kept) if d != od}
+    shape = [1] * nd
+    for d, od in enumerate(kept):
+        shape[od] = a.shape[d]
+    return T(_relabel(a.e, m), shape)
+
+
+def squeeze(a, axis=None):
+    a = as_t(a)
+    axes = [d for d in range(a.ndim) if a.shape[d] == 1] if axis is None else list(_axes(axis, a.ndim))
+    m, shape, od = {}, [], 0
+    for d in range(a.ndim):
+        if d in axes:
+            m[SLOTS[d]] = sp.Integer(0)
+        else:
+            if od != d:
+                m[SLOTS[d]] = SLOTS[od]
+            shape.append(a.shape[d])
+            od += 1
+    return T(_relabel(a.e, m), shape)
+
+
+def reshape(a, shape):
+    a = as_t(a)
+    n = 1
+    for s in a.shape:
+        n *= s
+    shape = list(shape)
+    if -1 in shape:
+        known = 1
+        for s in shape:
+            if s != -1:
+                known *= s
+        shape[shape.index(-1)] = n // known if known else 0
+    shape = tuple(shape)
+    if [s for s in a.shape if s != 1] == [s for s in shape if s != 1]:
+        # only size-1 dims inserted or removed: a renaming of slots
+        src = [d for d in range(a.ndim) if a.shape[d] != 1]
+        dst = [d for d in range(len(shape)) if shape[d] != 1]
+        m = {SLOTS[d]: sp.Integer(0) for d in range(a.ndim) if a.shape[d] == 1}
+        m.update({SLOTS[s]: SLOTS[t] for s, t in zip(src, dst) if s != t})
+        return T(_relabel(a.e, m), shape)
+    flat = sp.Integer(0)
+    stride = 1
+    for d in range(len(shape) - 1, -1, -1):
+        flat += SLOTS[d] * stride
+        stride *= shape[d]
+    m = {}
+    stride = 1
+    for d in range(a.ndim - 1, -1, -1):
+        q = sp.floor(flat / stride) if stride != 1 else flat
+        m[SLOTS[d]] = sp.Mod(q, a.shape[d]) if d > 0 else q
+        stride *= a.shape[d]
+    return T(a.e.xreplace(m), shape)
+
+
+def flip(a, axis=None):
+    a = as_t(a)
+    m = {SLOTS[d]: a.shape[d] - 1 - SLOTS[d] for d in _axes(axis, a.ndim)}
+    return T(_relabel(a.e, m), a.shape)
+
+
+def tile(a, reps):
+    a = as_t(a)
+    reps = tuple(reps)
+    shape = (1,) * (len(reps) - a.ndim) + a.shape
+    off = len(reps) - a.ndim
+    m = {}
+    for d in range(a.ndim):
+        od = d + off
+        if reps[od] != 1:
+            m[SLOTS[d]] = sp.Mod(SLOTS[od], a.shape[d]) if a.shape[d] != 1 else sp.Integer(0)
+        elif od != d:
+            m[SLOTS[d]] = SLOTS[od]
+    return T(_relabel(a.e, m), tuple(r * s for r, s in zip(reps, shape)))
+
+
+def arange(start, stop=None):
+    if stop is None:
+        start, stop = 0, start
+    return T(start + SLOTS[0], (stop - start,))
+
+
+def take(a, idx, axis):
+    a, idx = as_t(a), as_t(idx)
+    if idx.ndim != 1:
+        raise NoClosedForm("take with a multi-dim index")
+    ax = axis % a.ndim
+    m = {SLOTS[ax]: idx.e.xreplace({SLOTS[0]: SLOTS[ax]})}
+    return T(a.e.xreplace(m), a.shape[:ax] + idx.shape + a.shape[ax + 1:])
+
+
+# --------------------------------------------------------------- reductions
+def _reduce(kind, a, axis, keepdims):
+    a = as_t(a)
+    axes = _axes(axis, a.ndim)
+    if not axes:
+        return a
+    n0 = next_dummy(a.e)
+    m, limits, q = {}, [], 0
+    for d in axes:
+        if a.shape[d] == 1:
+            m[SLOTS[d]] = sp.Integer(0)
+        else:
+            dm = dummy(n0 + q)
+            q += 1
+            m[SLOTS[d]] = dm
+            limits.append((dm, 0, a.shape[d] - 1))
+    shape = []
+    od = 0
+    for d in range(a.ndim):
+        if d in axes:
+            if keepdims:
+                shape.append(1)
+                od += 1
+            continue
+        if od != d:
+            m[SLOTS[d]] = SLOTS[od]
+        shape.append(a.shape[d])
+        od += 1
+    e = a.e.xreplace(m)
+    if _b.any(a.shape[d] == 0 for d in axes):
+        return T({"sum": sp.Integer(0), "prod": sp.Integer(1)}.get(kind, sp.nan), shape)
+    if not limits:
+        return T(e, shape)
+    if kind == "sum":
+        return T(sp.Sum(numeric(e), *limits), shape)
+    if kind == "prod":
+        return T(sp.Product(e, *limits), shape)
+    cls = {"max": MaxOver, "min": MinOver, "argmax": ArgMaxOver, "argmin": ArgMinOver}[kind]
+    for lim in reversed(limits):
+        e = cls(e, lim)
+    return T(e, shape)
+
+
+def sum(a, axis=None, keepdims=False, dtype=None):
+    return _reduce("sum", a, axis, keepdims)
+
+
+def prod(a, axis=None, keepdims=False):
+    return _reduce("prod", a, axis, keepdims)
+
+
+def max(a, axis=None, keepdims=False):
+    return _reduce("max", a, axis, keepdims)
+
+
+def min(a, axis=None, keepdims=False):
+    return _reduce("min", a, axis, keepdims)
+
+
+amax, amin = max, min
+
+
+def argmax(a, axis=None, keepdims=False):
+    if axis is None:
+        raise NoClosedForm("argmax of a flattened tensor")
+    return _reduce("argmax", a, axis, keepdims)
+
+
+def argmin(a, axis=None, keepdims=False):
+    if axis is None:
+        raise NoClosedForm("argmin of a flattened tensor")
+    return _reduce("argmin", a, axis, keepdims)
+
+
+def _count(a, axis):
+    n = 1
+    for d in _axes(axis, a.ndim):
+        n *= a.shape[d]
+    return n
+
+
+def mean(a, axis=None, keepdims=False):
+    a = as_t(a)
+    s = sum(a, axis, keepdims)
+    return T(s.e / sp.Integer(_count(a, axis)), s.shape)
+
+
+def var(a, axis=None, ddof=0, keepdims=False):
+    a = as_t(a)
+    d = a - mean(a, axis, keepdims=True)
+    s = sum(d * d, axis, keepdims)
+    return T(s.e / sp.Integer(_count(a, axis) - ddof), s.shape)
+
+
+def std(a, axis=None, ddof=0, keepdims=False):
+    return sqrt(var(a, axis, ddof, keepdims))
+
+
+def all(a, axis=None, keepdims=False):
+    raise NoClosedForm("all")
+
+
+def any(a, axis=None, keepdims=False):
+    raise NoClosedForm("any")
+
+
+def _scan(cls, a, axis):
+    a = as_t(a)
+    ax = axis % a.ndim
+    dm = dummy(next_dummy(a.e))
+    return T(cls(a.e.xreplace({SLOTS[ax]: dm}), (dm, 0, SLOTS[ax])), a.shape)
+
+
+def cumsum(a, axis=None):
+    return _scan(sp.Sum, a, axis)
+
+
+def cumprod(a, axis=None):
+    return _scan(sp.Product, a, axis)
+
+
+# ------------------------------------------------------------- contractions
+def matmul(a, b):
+    a, b = as_t(a), as_t(b)
+    if a.ndim == 1 and b.ndim == 1:
+        return sum(a * b)
+    if a.ndim == 1:
+        return squeeze(matmul(expand_dims(a, 0), b), -2)
+    if b.ndim == 1:
+        return squeeze(matmul(a, expand_dims(b, 1)), -1)
+    batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    nd = len(batch) + 2
+    k = a.shape[-1]
+    dm = dummy(next_dummy(a.e, b.e))
+
+    def place(t, row, col):
+        off = len(batch) - (t.ndim - 2)
+        m = {}
+        for d in range(t.ndim - 2):
+            if t.shape[d] == 1 and batch[d + off] != 1:
+                m[SLOTS[d]] = sp.Integer(0)
+            elif off:
+                m[SLOTS[d]] = SLOTS[d + off]
+        m[SLOTS[t.ndim - 2]] = row
+        m[SLOTS[t.ndim - 1]] = col
+        return t.e.xreplace(m)
+    ea = place(a, SLOTS[nd - 2], dm)
+    eb = place(b, dm, SLOTS[nd - 1])
+    shape = batch + (a.shape[-2], b.shape[-1])
+    if k == 1:
+        return T(numeric(ea.xreplace({dm: 0})) * numeric(eb.xreplace({dm: 0})), shape)
+    return T(sp.Sum(numeric(ea) * numeric(eb), (dm, 0, k - 1)), shape)
+
+
+def einsum(subscripts, *ops):
+    ops = [as_t(o) for o in ops]
+    lhs, _, rhs = subscripts.replace(" ", "").partition("->")
+    ins = lhs.split(",")
+    if "." in subscripts:
+        raise NoClosedForm("einsum with ellipsis")
+    if not _:
+        rhs = "".join(sorted(c for c in set(lhs) - {","} if lhs.count(c) == 1))
+    sizes = {}
+    for s, o in zip(ins, ops):
+        for c, n in zip(s, o.shape):
+            sizes[c] = n
+    n0 = next_dummy(*[o.e for o in ops])
+    sym = {c: SLOTS[k] for k, c in enumerate(rhs)}
+    summed = [c for c in dict.fromkeys(lhs.replace(",", "")) if c not in sym]
+    for q, c in enumerate(summed):
+        sym[c] = dummy(n0 + q)
+    term = sp.Integer(1)
+    for s, o in zip(ins, ops):
+        term *= numeric(o.e.xreplace({SLOTS[d]: sym[c] for d, c in enumerate(s)}))
+    limits = [(sym[c], 0, sizes[c] - 1) for c in summed]
+    shape = tuple(sizes[c] for c in rhs)
+    return T(sp.Sum(term, *limits) if limits else term, shape)
+
+
+# ------------------------------------------------------------ joins, splits
+def concatenate(ts, axis=0):
+    ts = [as_t(t) for t in ts]
+    ax = axis % ts[0].ndim
+    pieces, start = [], 0
+    for t in ts:
+        n = t.shape[ax]
+        if n:
+            pieces.append((t.e.xreplace({SLOTS[ax]: SLOTS[ax] - start}) if start else t.e, start + n))
+        start += n
+    shape = list(ts[0].shape)
+    shape[ax] = start
+    if len(pieces) == 1:
+        return T(pieces[0][0], shape)
+    args = [(numeric(e), SLOTS[ax] < end) for e, end in pieces[:-1]] + [(numeric(pieces[-1][0]), True)]
+    return T(sp.Piecewise(*args), shape)
+
+
+def stack(ts, axis=0):
+    ts = [expand_dims(as_t(t), axis) for t in ts]
+    return concatenate(ts, axis)
+
+
+# ------------------------------------------------------------------ indexing
+_CONSTS = {}
+
+
+def const_array(arr):
+    """An integer data array (an index) as a named constant ``IndexedBase``."""
+    import numpy as np
+    arr = np.asarray(arr)
+    key = (arr.shape, arr.dtype.str, arr.tobytes())
+    hit = _CONSTS.get(key)
+    if hit is None:
+        hit = _CONSTS[key] = (sp.IndexedBase(f"idx{len(_CONSTS)}", shape=arr.shape, integer=True), arr)
+    return hit[0]
+
+
+def const_values(base):
+    for b, arr in _CONSTS.values():
+        if b == base:
+            return arr
+    return None
+
+
+def _index_expr(arr, slots):
+    import numpy as np
+    arr = np.asarray(arr)
+    if arr.ndim == 0:
+        return sp.Integer(int(arr))
+    return const_array(arr)[tuple(slots)]
+
+
+def _split_key(key, nd):
+    import numpy as np
+    key = key if isinstance(key, tuple) else (key,)
+    out = []
+    for k in key:
+        if isinstance(k, np.ndarray) and k.dtype == np.bool_:
+            out.extend(np.nonzero(k))
+        else:
+            out.append(k)
+    if Ellipsis in out:
+        e = out.index(Ellipsis)
+        n_spec = len([k for k in out if k is not None and k is not Ellipsis])
+        out = out[:e] + [slice(None)] * (nd - n_spec) + out[e + 1:]
+    n_spec = len([k for k in out if k is not None])
+    return out + [slice(None)] * (nd - n_spec)
+
+
+def _index_map(key, in_shape):
+    """For an indexing key: the output shape, each input dim's index as an
+    expression in output slots, and conditions on input slots (for scatters)."""
+    import numpy as np
+    key = _split_key(key, len(in_shape))
+    adv = [p for p, k in enumerate(key) if isinstance(k, np.ndarray) or isinstance(k, list)]
+    bshape = ()
+    if adv:
+        bshape = np.broadcast_shapes(*[np.shape(key[p]) for p in adv])
+        contiguous = adv == list(range(adv[0], adv[-1] + 1))
+    out_dims = []          # sizes of output dims
+    inmap = [None] * len(in_shape)
+    d = 0
+    adv_slot0 = None
+    pending = []
+
+    def new_dim(n):
+        out_dims.append(n)
+        return SLOTS[len(out_dims) - 1]
+    if adv and not contiguous:
+        bslots = [new_dim(n) for n in bshape]
+    for p, k in enumerate(key):
+        if k is None:
+            new_dim(1)
+            continue
+        n = in_shape[d]
+        if p in adv:
+            if contiguous and p == adv[0]:
+                bslots = [new_dim(s) for s in bshape]
+            arr = np.broadcast_to(np.asarray(key[p]) % _b.max(n, 1), bshape)
+            inmap[d] = ("adv", arr, bslots)
+        elif isinstance(k, slice):
+            start, stop, step = k.indices(n)
+            length = len(range(start, stop, step))
+            s = new_dim(length)
+            inmap[d] = ("slice", start, step, length, s)
+        else:
+            inmap[d] = ("int", int(k) % n)
+        d += 1
+    return tuple(out_dims), inmap
+
+
+def getitem(t, key):
+    t = as_t(t)
+    shape, inmap = _index_map(key, t.shape)
+    m = {}
+    for d, how in enumerate(inmap):
+        if how[0] == "int":
+            m[SLOTS[d]] = sp.Integer(how[1])
+        elif how[0] == "slice":
+            _, start, step, _, s = how
+            m[SLOTS[d]] = start + step * s
+        else:
+            m[SLOTS[d]] = _index_expr(how[1], how[2])
+    return T(t.e.xreplace(m), shape)
+
+
+def index_add(shape, dtype, key, g):
+    """Template of zeros(shape) with ``g`` added at ``key``."""
+    g = as_t(g)
+    shape = tuple(shape)
+    oshape, inmap = _index_map(key, shape)
+    gb = T(at(g, oshape), oshape) if g.shape != oshape else g
+    conds, qmap, deltas, limits = [], {}, [], []
+    n0 = next_dummy(gb.e)
+    for d, how in enumerate(inmap):
+        p = SLOTS[d]
+        if how[0] == "int":
+            conds.append(sp.Eq(p, how[1]))
+        elif how[0] == "slice":
+            _, start, step, length, s = how
+            if not (start == 0 and step == 1 and length == shape[d]):
+                conds.append(p >= start)
+                conds.append(p <= start + step * (length - 1))
+                if step != 1:
+                    conds.append(sp.Eq(sp.Mod(p - start, step), 0))
+            qmap[s] = (p - start) / step if step != 1 else p - start
+        else:
+            _, arr, bslots = how
+            for s in bslots:
+                if s not in qmap:
+                    dm = dummy(n0 + len(limits))
+                    qmap[s] = dm
+                    limits.append((dm, 0, oshape[SLOTS.index(s)] - 1))
+            deltas.append((p, arr, bslots))
+    # output slots of g that no input dim reads (None dims) are size 1
+    for k, n in enumerate(oshape):
+        if SLOTS[k] not in qmap:
+            qmap[SLOTS[k]] = sp.Integer(0)
+    body = numeric(gb.e.xreplace(qmap))
+    for p, arr, bslots in deltas:
+        body *= sp.KroneckerDelta(p, _index_expr(arr, [qmap[s] for s in bslots]))
+    if limits:
+        body = sp.Sum(body, *limits)
+    if conds:
+        body = sp.Piecewise((body, sp.And(*conds)), (0, True))
+    return T(body, shape)
+
+
+def index_put(a, key, v):
+    """Template of ``a`` with ``a[key] = v`` (basic keys)."""
+    a = as_t(a)
+    shape = a.shape
+    oshape, inmap = _index_map(key, shape)
+    if _b.any(h[0] == "adv" for h in inmap):
+        if isinstance(v, (int, float)) and v == 0:
+            mask = index_add(shape, None, key, T(sp.Integer(1), oshape))
+            return T(numeric(a.e) * (1 - sp.Min(1, mask.e)), shape)
+        raise NoClosedForm("index_put with advanced indices")
+    placed = index_add(shape, None, key, T(at(as_t(v), oshape), oshape) if as_t(v).shape != oshape else as_t(v))
+    body = placed.e
+    if isinstance(body, sp.Piecewise):
+        (val, cond), _ = body.args
+        return T(sp.Piecewise((val, cond), (numeric(a.e), True)), shape)
+    return T(body, shape)
+
+
+def _along(index, axis, slots):
+    return _index_expr(index, slots)
+
+
+def gather(a, axis, index):
+    import numpy as np
+    a = as_t(a)
+    index = np.asarray(index)
+    ax = axis % a.ndim
+    m = {SLOTS[ax]: _index_expr(index, SLOTS[:index.ndim])}
+    return T(a.e.xreplace(m), index.shape)
+
+
+def scatter_add(shape, dtype, axis, index, src):
+    import numpy as np
+    src = as_t(src)
+    index = np.asarray(index)
+    shape = tuple(shape)
+    ax = axis % len(shape)
+    dm = dummy(next_dummy(src.e))
+    qs = list(SLOTS[:len(shape)])
+    qs[ax] = dm
+    body = numeric(src.e.xreplace({SLOTS[ax]: dm})) * sp.KroneckerDelta(SLOTS[ax], _index_expr(index, qs))
+    body = sp.Sum(body, (dm, 0, index.shape[ax] - 1))
+    conds = [SLOTS[d] < index.shape[d] for d in range(len(shape)) if d != ax and index.shape[d] < shape[d]]
+    if conds:
+        body = sp.Piecewise((body, sp.And(*conds)), (0, True))
+    return T(body, shape)
+
+
+def scatter_put(a, axis, index, src):
+    a = as_t(a)
+    hit = scatter_add(a.shape, None, axis, index, T(sp.Integer(1), tuple(__import__("numpy").shape(index))))
+    val = scatter_add(a.shape, None, axis, index, src) if isinstance(src, T) else as_t(src)
+    return T(sp.Piecewise((numeric(at(val, a.shape)) if isinstance(val, T) else val.e, sp.Ne(hit.e, 0)),
+                          (numeric(a.e), True)), a.shape)
+
+
+def nonzero(a):
+    raise NoClosedForm("nonzero")
+
+
+class _Linalg:
+    def __getattr__(self, name):
+        raise NoClosedForm(f"linalg.{name}")
+
+
+linalg = _Linalg()

@@ -1,0 +1,162 @@
+"""Symbolic templates: the closed form of one generic element of a tensor.
+
+A ``T`` holds a SymPy expression in the slot symbols ``i, j, k, ...`` (one per
+dim, in order) and a shape.  Summation dummies are ``_d0, _d1, ...``,
+numbered by nesting depth so that equal sub-sums built anywhere are
+structurally equal (and combine); printing renames them to readable letters.
+"""
+import math
+import sympy as sp
+from sympy.logic.boolalg import BooleanFunction, BooleanAtom
+from sympy.core.relational import Relational
+
+_BOOL = (Relational, BooleanFunction, BooleanAtom)
+
+_LETTERS = "ijklmnpqrstuvwxyzabcdefgh"
+SLOTS = [sp.Symbol(c, integer=True, nonnegative=True) for c in _LETTERS[:6]] + \
+        [sp.Symbol(f"i{k}", integer=True, nonnegative=True) for k in range(6, 32)]
+_SLOTSET = set(SLOTS)
+_DUMMIES = {}
+
+
+def dummy(n):
+    d = _DUMMIES.get(n)
+    if d is None:
+        d = _DUMMIES[n] = sp.Symbol(f"_d{n}", integer=True, nonnegative=True)
+    return d
+
+
+def next_dummy(*exprs):
+    n = 0
+    for e in exprs:
+        for s in e.atoms(sp.Symbol):
+            if s.name.startswith("_d"):
+                n = max(n, int(s.name[2:]) + 1)
+    return n
+
+
+def number(v):
+    """A Python number as an exact SymPy number, as the user wrote it."""
+    if isinstance(v, sp.Basic):
+        return v
+    if hasattr(v, "item") and not isinstance(v, T):
+        v = v.item()
+    if isinstance(v, bool):
+        return sp.true if v else sp.false
+    if isinstance(v, int):
+        return sp.Integer(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return sp.nan
+        if math.isinf(v):
+            return sp.oo if v > 0 else -sp.oo
+        if v == int(v) and abs(v) < 2 ** 53:
+            return sp.Integer(int(v))
+        return sp.Rational(repr(v))
+    raise TypeError(f"cannot use {type(v).__name__} in a closed form")
+
+
+def numeric(e):
+    """Booleans used as numbers become 0/1 (a mask times a value)."""
+    if isinstance(e, _BOOL):
+        if e is sp.true:
+            return sp.Integer(1)
+        if e is sp.false:
+            return sp.Integer(0)
+        return sp.Piecewise((1, e), (0, True))
+    return e
+
+
+class T:
+    """A template: ``expr`` is element ``[i, j, ...]`` of a tensor of ``shape``."""
+    __slots__ = ("e", "shape")
+    __array_priority__ = 2000
+    dtype = None
+
+    def __init__(self, e, shape=()):
+        self.e = e
+        self.shape = tuple(int(s) for s in shape)
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __repr__(self):
+        return f"T({self.e}, {self.shape})"
+
+    def __hash__(self):
+        return id(self)
+
+    # arithmetic broadcasts like numpy
+    def __add__(self, o): return binary(lambda a, b: numeric(a) + numeric(b), self, o)
+    def __radd__(self, o): return binary(lambda a, b: numeric(a) + numeric(b), o, self)
+    def __sub__(self, o): return binary(lambda a, b: numeric(a) - numeric(b), self, o)
+    def __rsub__(self, o): return binary(lambda a, b: numeric(a) - numeric(b), o, self)
+    def __mul__(self, o): return binary(lambda a, b: numeric(a) * numeric(b), self, o)
+    def __rmul__(self, o): return binary(lambda a, b: numeric(a) * numeric(b), o, self)
+    def __truediv__(self, o): return binary(lambda a, b: numeric(a) / numeric(b), self, o)
+    def __rtruediv__(self, o): return binary(lambda a, b: numeric(a) / numeric(b), o, self)
+    def __pow__(self, o): return binary(lambda a, b: numeric(a) ** numeric(b), self, o)
+    def __rpow__(self, o): return binary(lambda a, b: numeric(a) ** numeric(b), o, self)
+    def __neg__(self): return T(-numeric(self.e), self.shape)
+    def __pos__(self): return self
+    def __abs__(self): return T(sp.Abs(self.e), self.shape)
+    def __gt__(self, o): return binary(sp.StrictGreaterThan, self, o)
+    def __ge__(self, o): return binary(sp.GreaterThan, self, o)
+    def __lt__(self, o): return binary(sp.StrictLessThan, self, o)
+    def __le__(self, o): return binary(sp.LessThan, self, o)
+    def __eq__(self, o): return binary(sp.Eq, self, o)
+    def __ne__(self, o): return binary(sp.Ne, self, o)
+    def __and__(self, o): return binary(sp.And, self, o)
+    def __rand__(self, o): return binary(sp.And, o, self)
+    def __or__(self, o): return binary(sp.Or, self, o)
+    def __invert__(self): return T(sp.Not(self.e), self.shape)
+
+    def __getitem__(self, key):
+        from .ns import getitem
+        return getitem(self, key)
+
+
+def as_t(v):
+    return v if isinstance(v, T) else T(number(v), ())
+
+
+def broadcast_shapes(*shapes):
+    nd = max((len(s) for s in shapes), default=0)
+    out = []
+    for k in range(nd):
+        size = 1
+        for s in shapes:
+            d = k - (nd - len(s))
+            if d >= 0 and s[d] != 1:
+                if size != 1 and size != s[d]:
+                    raise ValueError(f"shapes {shapes} do not broadcast")
+                size = s[d]
+        out.append(size)
+    return tuple(out)
+
+
+def at(t, shape):
+    """``t``'s expression re-indexed as element ``[i, j, ...]`` of ``t``
+    broadcast to ``shape`` (a stretched size-1 dim reads index 0)."""
+    off = len(shape) - len(t.shape)
+    m = {}
+    for d, s in enumerate(t.shape):
+        od = d + off
+        if s == 1 and shape[od] != 1:
+            m[SLOTS[d]] = sp.Integer(0)
+        elif od != d:
+            m[SLOTS[d]] = SLOTS[od]
+    return t.e.xreplace(m) if m else t.e
+
+
+def binary(f, a, b):
+    a, b = as_t(a), as_t(b)
+    shape = broadcast_shapes(a.shape, b.shape)
+    return T(f(at(a, shape), at(b, shape)), shape)
+
+
+def nary(f, *ts):
+    ts = [as_t(t) for t in ts]
+    shape = broadcast_shapes(*[t.shape for t in ts])
+    return T(f(*[at(t, shape) for t in ts]), shape)
