@@ -17,11 +17,18 @@ from .ops.table import FUNCTIONS as _F
 from .creation import manual_seed, seed  # noqa
 from .engine import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa
 from ._print import set_printoptions  # noqa
-from . import autograd, cuda  # noqa
+from . import autograd, cuda, linalg  # noqa
 from . import nn, optim  # noqa
 
 globals().update(_F)
 _ops.attach()
+
+
+def lambdify(t, backend="numpy"):
+    """Compile a tensor's closed form to vectorised array code; see
+    ``symgrad.symbolic.lambdify``."""
+    from .symbolic import lambdify as _l
+    return _l(t, backend)
 
 
 def is_tensor(obj):

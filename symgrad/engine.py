@@ -326,7 +326,8 @@ def record(op, inputs, params, out):
             if k in idx:
                 checks.append((t._vc, t._vc[0], k))
             else:
-                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t) if edges[k] is None else None)
+                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t), t._data) if edges[k] is None \
+                    else _Meta(t._data.shape, t._data.dtype)
     node.saved = saved
     node.ans = out if read_ans else None
     node.shape = out.shape if out is not None and type(out) is not tuple else None
@@ -682,8 +683,9 @@ def _release(node, retain_graph):
     if retain_graph or not (node.checks or node.ans is not None):
         return
     node.freed = True
-    node.saved = [_Meta(t._data.shape, t._data.dtype, _weakref(t) if e is None else None)
-                  if isinstance(t, Tensor) else t for t, e in zip_longest(node.saved, node.edges)]
+    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data) if e is None
+                   else _Meta(t._data.shape, t._data.dtype)) if isinstance(t, Tensor) else t
+                  for t, e in zip_longest(node.saved, node.edges)]
     node.ans = None
 
 

@@ -81,12 +81,13 @@ def check_device(d):
 class _Meta:
     """Shape and dtype of a value a VJP rule reads only for its metadata; for
     a constant input also a weak reference to it (its name in closed forms)."""
-    __slots__ = ("shape", "dtype", "ref")
+    __slots__ = ("shape", "dtype", "ref", "value")
 
-    def __init__(self, shape, dtype, ref=None):
+    def __init__(self, shape, dtype, ref=None, value=None):
         self.shape = shape
         self.dtype = dtype
         self.ref = ref
+        self.value = value
 
     @property
     def ndim(self):
@@ -232,6 +233,11 @@ class Tensor:
         from .symbolic import exprs_of
         return exprs_of(self, max_elements)
 
+    def evaluate(self, backend="numpy"):
+        """Evaluate this tensor's closed form at the leaves' current values."""
+        from .symbolic import evaluate
+        return evaluate(self, backend)
+
     # ------------------------------------------------------------ autograd
     @property
     def requires_grad(self):
@@ -286,9 +292,13 @@ class Tensor:
             if not isinstance(v, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(v).__name__}")
             if tuple(v.shape) != tuple(self.shape):
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(v.shape)}' to a tensor of size "
+                                   f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the "
+                                   "same size")
             if v.dtype is not self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{v.dtype.name}' to a tensor with "
+                                   f"dtype '{self.dtype.name}'. Please ensure that the gradient and the tensor have "
+                                   "the same dtype")
         self._grad = v
 
     @property

@@ -116,3 +116,9 @@ def adjugate(a):
     sign = _np.linalg.det(u) * _np.linalg.det(vh)
     vp = _np.swapaxes(vh, -1, -2) * (left * right)[..., None, :]
     return sign[..., None, None] * _np.matmul(vp, _np.swapaxes(u, -1, -2))
+
+
+def shift(a, axis):
+    """The max along ``axis`` (non-finite -> 0), subtracted before ``exp`` for stability."""
+    m = _np.max(a, axis=axis, keepdims=True)
+    return _np.where(_np.isfinite(m), m, 0)

@@ -89,9 +89,10 @@ def _norm_vjp(xp, g, ans, a, ord, dim, keepdim):
     return gk * xp.where(nk == 0, 0, a * xp.abs(a) ** (ord - 2) / xp.where(nk == 0, 1, nk) ** (ord - 1))
 
 
+# ``xp.shift`` is the max along the dims on arrays (for stability) and 0 on
+# templates: subtracting it and adding it back cancels mathematically.
 def _lse_fwd(xp, a, dim, keepdim):
-    m = xp.max(a, axis=dim, keepdims=True)
-    m = xp.where(xp.isfinite(m), m, 0)
+    m = xp.shift(a, dim)
     r = xp.log(xp.sum(xp.exp(a - m), axis=dim, keepdims=True)) + m
     return r if keepdim else xp.squeeze(r, axis=dim)
 
@@ -101,12 +102,12 @@ def _cumsum_vjp(xp, g, ans, a, dim):
 
 
 def _softmax_fwd(xp, a, dim):
-    e = xp.exp(a - xp.max(a, axis=dim, keepdims=True))
+    e = xp.exp(a - xp.shift(a, dim))
     return e / xp.sum(e, axis=dim, keepdims=True)
 
 
 def _log_softmax_fwd(xp, a, dim):
-    s = a - xp.max(a, axis=dim, keepdims=True)
+    s = a - xp.shift(a, dim)
     return s - xp.log(xp.sum(xp.exp(s), axis=dim, keepdims=True))
 
 

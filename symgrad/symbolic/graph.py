@@ -65,7 +65,30 @@ def leaf_template(t):
     return T(e, t._data.shape)
 
 
+class _Held:
+    """A constant input: its values (kept by the graph skeleton) and a weak
+    reference to its tensor, for its name."""
+    requires_grad = False
+    _name = None
+
+    def __init__(self, value, ref):
+        self._data = value
+        self.ref = ref
+
+
+_HELD = {}
+
+
+def const_template(value, ref):
+    held = _HELD.get(id(value))
+    if held is None or held[0] is not value:
+        held = _HELD[id(value)] = (value, _Held(value, ref))
+    return leaf_template(held[1])
+
+
 def _anon(meta):
+    if meta.value is not None:
+        return const_template(meta.value, meta.ref)
     n = next(_serial)
     _LEAVES[n] = lambda: None
     nd = len(meta.shape)
@@ -84,11 +107,8 @@ def _node_of(e):
 def _const_input(node, k):
     s = node.saved[k]
     if isinstance(s, Tensor):
-        return leaf_template(s)
+        return const_template(s._data, weakref.ref(s))
     if isinstance(s, _Meta):
-        t = s.ref() if s.ref is not None else None
-        if t is not None:
-            return leaf_template(t)
         return _anon(s)
     return s
 
@@ -286,6 +306,10 @@ _NAMECACHE = IdWeakMap()
 
 def find_name(t, depth=40):
     """The variable name bound to ``t`` in the calling code, if any."""
+    if isinstance(t, _Held):
+        t = t.ref() if t.ref is not None else None
+        if t is None:
+            return None
     if t._name:
         return t._name
     hit = _NAMECACHE.get(t)

@@ -140,6 +140,10 @@ def where(c, a, b):
     return nary(pw, c, a, b)
 
 
+def shift(a, axis):
+    return 0
+
+
 def clip(a, lo, hi):
     r = as_t(a)
     if lo is not None:
