@@ -3,7 +3,7 @@
 >>> import symgrad as sg
 >>> x = sg.ones(2, 2, requires_grad=True)
 >>> out = ((x + 2) * (x + 2) * 3).mean()
->>> out.backward()
+>>> _ = out.backward()
 >>> x.grad
 tensor([[4.5000, 4.5000],
         [4.5000, 4.5000]])

@@ -43,32 +43,21 @@ class _Formatter:
             for v in flat.tolist():
                 self.max_width = max(self.max_width, len(_plain(v)))
             return
+        # nan and inf take no part in the column width, as in PyTorch
         vals = flat[np.isfinite(flat) & (flat != 0)].astype(np.float64)
         if vals.size == 0:
-            self._nonfinite_width(flat)
             return
         a = np.abs(vals)
         mn, mx = float(a.min()), float(a.max())
         self.int_mode = bool(np.all(vals == np.ceil(vals)))
-        if self.int_mode:
-            if mx / mn > 1000.0 or mx > 1.0e8:
-                self.sci_mode = True
-                self.max_width = max(len(f"{v:.{p}e}") for v in vals.tolist())
-            else:
-                self.max_width = max(len(f"{v:.0f}") + 1 for v in vals.tolist())
-        elif mx / mn > 1000.0 or mx > 1.0e8 or mn < 1.0e-4:
-            self.sci_mode = True
+        self.sci_mode = (mx / mn > 1000.0 or mx > 1.0e8 or mn < 1.0e-4) if OPTS["sci_mode"] is None \
+            else bool(OPTS["sci_mode"])
+        if self.sci_mode:
             self.max_width = max(len(f"{v:.{p}e}") for v in vals.tolist())
+        elif self.int_mode:
+            self.max_width = max(len(f"{v:.0f}") + 1 for v in vals.tolist())
         else:
             self.max_width = max(len(f"{v:.{p}f}") for v in vals.tolist())
-        self._nonfinite_width(flat)
-        if OPTS["sci_mode"] is not None:
-            self.sci_mode = OPTS["sci_mode"]
-
-    def _nonfinite_width(self, flat):
-        bad = flat[~np.isfinite(flat)]
-        for v in bad.tolist():
-            self.max_width = max(self.max_width, len(str(v)) if not math.isnan(v) else 3)
 
     def format(self, v):
         p = OPTS["precision"]

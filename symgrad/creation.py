@@ -80,7 +80,8 @@ def _to_array(data, dtype):
         if isinstance(x, (list, tuple)):
             return [conv(y) for y in x]
         return x
-    arr = np.array(conv(data), dtype=dtype.np)
+    with np.errstate(over="ignore"):  # out-of-range values become inf, silently
+        arr = np.array(conv(data), dtype=dtype.np)
     return arr
 
 
@@ -217,7 +218,22 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
     dt = dtype or _dt.get_default_dtype()
-    return _finish(np.linspace(start, end, steps).astype(dt.np), requires_grad, name, device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps <= 1:
+        return _finish(np.full(steps, start).astype(dt.np), requires_grad, name, device)
+    # PyTorch's CPU kernel: the first half counts up from start and the rest
+    # down from end; float32 products and sums are fused (one rounding), so
+    # they are carried in a wider type.
+    st = np.float64 if dt.np.kind in "iub" else dt.np.type
+    s, e = st(dt.np.type(start)), st(dt.np.type(end))
+    step = (e - s) / st(steps - 1)
+    wide = {np.float32: np.float64, np.float64: np.longdouble}.get(st, st)
+    i = np.arange(steps)
+    h = steps // 2
+    vals = np.concatenate([(wide(s) + wide(step) * i[:h].astype(wide)).astype(st),
+                           (wide(e) - wide(step) * (steps - 1 - i[h:]).astype(wide)).astype(st)])
+    return _finish(vals.astype(dt.np), requires_grad, name, device)
 
 
 @export(method=False)

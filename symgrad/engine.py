@@ -240,15 +240,23 @@ def call(op, inputs, params):
         if rule != "keep" and rule != "compare" and out.dtype != npdt:
             out = out.astype(npdt)
         if rg and _state["grad"] and op.differentiable:
-            return _wrap(out, record(op, inputs, params, out), -1)
+            node = record(op, inputs, params, out)
+            return _check_outputs(node, (_wrap(out, node, -1),))[0]
         return _wrap(out)
     outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
     if rg and _state["grad"] and op.differentiable:
         node = record(op, inputs, params, outs)
         node.out_meta = tuple((o.shape, _dt._FROM_NP[o.dtype]) for o in outs)
-        return tuple(_wrap(o, node, k) if o.dtype.kind == "f" else _wrap(o)
-                     for k, o in enumerate(outs))
+        return _check_outputs(node, tuple(_wrap(o, node, k) if o.dtype.kind == "f" else _wrap(o)
+                                          for k, o in enumerate(outs)))
     return tuple(_wrap(o) for o in outs)
+
+
+def _check_outputs(node, ts):
+    # a rule that reads the op's outputs needs them unchanged at backward time
+    if node.ans is not None:
+        node.checks.extend((t._vc, 0, -k - 1) for k, t in enumerate(ts))
+    return ts
 
 
 def _forward(op, arrs, params):
@@ -326,8 +334,8 @@ def record(op, inputs, params, out):
             if k in idx:
                 checks.append((t._vc, t._vc[0], k))
             else:
-                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t), t._data) if edges[k] is None \
-                    else _Meta(t._data.shape, t._data.dtype)
+                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel) \
+                    if edges[k] is None else _Meta(t._data.shape, t._data.dtype)
     node.saved = saved
     node.ans = out if read_ans else None
     node.shape = out.shape if out is not None and type(out) is not tuple else None
@@ -346,15 +354,16 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
 def _raise_modified(node, now, ver, k):
     if k < 0:
         a = node.ans if node.out_meta is None else node.ans[-k - 1]
-        desc, producer = (a.shape, _dt._FROM_NP[a.dtype].name), node.name()
+        desc, producer, idx = (a.shape, _dt._FROM_NP[a.dtype].name), node.name(), -k - 1
     else:
         t = node.saved[k]
         e = node.edges[k] if k < len(node.edges) else None
         desc = (t.shape, t.dtype.name)
         producer = e.name() if isinstance(e, Node) else (e[0].name() if type(e) is tuple else "a leaf")
+        idx = e[1] if type(e) is tuple else 0
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [symgrad.{desc[1]} {list(desc[0])}], which is output 0 of "
+        f"inplace operation: [symgrad.{desc[1]} {list(desc[0])}], which is output {idx} of "
         f"{producer}, is at version {now}; expected version {ver} instead. Hint: enable anomaly "
         "detection to find the operation that failed to compute its gradient, with "
         "symgrad.autograd.set_detect_anomaly(True).")
@@ -683,7 +692,7 @@ def _release(node, retain_graph):
     if retain_graph or not (node.checks or node.ans is not None):
         return
     node.freed = True
-    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data) if e is None
+    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel) if e is None
                    else _Meta(t._data.shape, t._data.dtype)) if isinstance(t, Tensor) else t
                   for t, e in zip_longest(node.saved, node.edges)]
     node.ans = None

@@ -81,13 +81,14 @@ def check_device(d):
 class _Meta:
     """Shape and dtype of a value a VJP rule reads only for its metadata; for
     a constant input also a weak reference to it (its name in closed forms)."""
-    __slots__ = ("shape", "dtype", "ref", "value")
+    __slots__ = ("shape", "dtype", "ref", "value", "skel")
 
-    def __init__(self, shape, dtype, ref=None, value=None):
+    def __init__(self, shape, dtype, ref=None, value=None, skel=None):
         self.shape = shape
         self.dtype = dtype
         self.ref = ref
         self.value = value
+        self.skel = skel
 
     @property
     def ndim(self):
@@ -104,7 +105,7 @@ class Tensor:
     >>> import symgrad as sg
     >>> x = sg.ones(2, 2, requires_grad=True)
     >>> y = (x + 2) * (x + 2) * 3
-    >>> y.mean().backward()
+    >>> _ = y.mean().backward()
     >>> x.grad
     tensor([[4.5000, 4.5000],
             [4.5000, 4.5000]])
@@ -112,6 +113,7 @@ class Tensor:
     __slots__ = ("_data", "_node", "_out", "_rg", "_grad", "_vc", "_base", "_view",
                  "_vbase_node", "_name", "_hooks", "_retains", "_gsrc", "__weakref__", "__dict__")
     __array_priority__ = 1000
+    _skel = None       # for a comparison of tensors that require grad: its recorded skeleton
 
     def __new__(cls, *args, **kwargs):
         self = object.__new__(cls)
@@ -334,7 +336,7 @@ class Tensor:
         >>> import symgrad as sg
         >>> x = sg.ones(2, requires_grad=True)
         >>> h = x.register_hook(lambda g: g * 2)
-        >>> (x * 3).sum().backward(); x.grad
+        >>> _ = (x * 3).sum().backward(); x.grad
         tensor([6., 6.])
         """
         if not self.requires_grad:
@@ -354,7 +356,7 @@ class Tensor:
 
         >>> import symgrad as sg
         >>> x = sg.tensor(10., requires_grad=True, dtype=sg.float64)
-        >>> (x ** 2 + 10).backward(); x.grad
+        >>> _ = (x ** 2 + 10).backward(); x.grad
         tensor(20., dtype=symgrad.float64)
         """
         from .autograd import backward

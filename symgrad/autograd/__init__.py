@@ -47,7 +47,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
     >>> import symgrad as sg
     >>> x = sg.tensor([1., 2.], requires_grad=True)
-    >>> sg.autograd.backward(x * x, sg.ones(2)); x.grad
+    >>> _ = sg.autograd.backward(x * x, sg.ones(2)); x.grad
     tensor([2., 4.])
     """
     tensors = _seq(tensors)

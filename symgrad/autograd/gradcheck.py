@@ -19,16 +19,16 @@ def _outputs(func, inputs):
 
 def _numerical(func, inputs, k, eps):
     x = inputs[k]
-    flat = x._data.reshape(-1)
+    data = x._data          # perturbed in place, element by element (works for any strides)
     outs0 = _outputs(func, inputs)
-    cols = [np.zeros((flat.size, o._data.size)) for o in outs0]
-    for i in range(flat.size):
-        orig = flat[i]
-        flat[i] = orig + eps
+    cols = [np.zeros((data.size, o._data.size)) for o in outs0]
+    for i, idx in enumerate(np.ndindex(*data.shape)):
+        orig = data[idx]
+        data[idx] = orig + eps
         plus = [o._data.astype(np.float64).reshape(-1).copy() for o in _outputs(func, inputs)]
-        flat[i] = orig - eps
+        data[idx] = orig - eps
         minus = [o._data.astype(np.float64).reshape(-1).copy() for o in _outputs(func, inputs)]
-        flat[i] = orig
+        data[idx] = orig
         for j, (p, m) in enumerate(zip(plus, minus)):
             cols[j][i] = (p - m) / (2 * eps)
     return cols

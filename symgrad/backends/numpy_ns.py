@@ -90,7 +90,8 @@ def einsum(subscripts, *operands):
     # numpy returns views for pure transpositions and diagonals; a result must
     # never alias an operand, since it may be written in place later
     r = _np.einsum(subscripts, *operands, optimize=len(operands) > 1)
-    if any(_np.may_share_memory(r, o) for o in operands):
+    # (this module's ``any`` is numpy's, hence the list)
+    if [o for o in operands if _np.may_share_memory(r, o)]:
         r = r.copy()
     return r
 
@@ -100,7 +101,8 @@ def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
     out = _np.array(a, dtype=_np.result_type(a, src), copy=True)
     n = _np.diagonal(a, offset, axis1, axis2).shape[-1]
     i = _np.arange(n)
-    _np.moveaxis(out, (axis1, axis2), (-2, -1))[..., i + max(-offset, 0), i + max(offset, 0)] = src
+    rows, cols = (i, i + offset) if offset >= 0 else (i - offset, i)
+    _np.moveaxis(out, (axis1, axis2), (-2, -1))[..., rows, cols] = src
     return out
 
 
@@ -122,3 +124,18 @@ def shift(a, axis):
     """The max along ``axis`` (non-finite -> 0), subtracted before ``exp`` for stability."""
     m = _np.max(a, axis=axis, keepdims=True)
     return _np.where(_np.isfinite(m), m, 0)
+
+
+def _via_double(f):
+    # numpy's float32 log2/log10 are an ulp off at exact powers (log10(100) is
+    # not 2); computing in double and rounding once gives the exact result
+    def g(a):
+        a = _np.asarray(a)
+        if a.dtype.kind == "f" and a.dtype.itemsize < 8:
+            return f(a.astype(_np.float64)).astype(a.dtype)
+        return f(a)
+    return g
+
+
+log2 = _via_double(_np.log2)
+log10 = _via_double(_np.log10)

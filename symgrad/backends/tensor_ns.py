@@ -214,8 +214,16 @@ def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
 
 
 def adjugate(a):
-    # differentiable where A is invertible; a singular A raises inverse's error
-    return expand_dims(_la.det(a), (-2, -1)) * _la.inverse(a)
+    # det(A) inv(A) where A is well conditioned (near-singular A would lose
+    # its derivative to cancellation); otherwise the SVD form of
+    # numpy_ns.adjugate, whose own derivative needs distinct singular values
+    s = _np.linalg.svd(a._data, compute_uv=False) if a.shape[-1] else None
+    if s is None or (s[..., -1] > s[..., 0] * _np.sqrt(_np.finfo(s.dtype).eps)).all():
+        return expand_dims(_la.det(a), (-2, -1)) * _la.inverse(a)
+    U, S, Vh = linalg.svd(a)
+    others = _rd.prod(where(_np.eye(S.shape[-1], dtype=bool), 1, expand_dims(S, -2)), -1)
+    sign = _la.det(U.detach()) * _la.det(Vh.detach())
+    return expand_dims(sign, (-2, -1)) * matmul(swapaxes(Vh, -1, -2) * expand_dims(others, -2), swapaxes(U, -1, -2))
 
 
 def _svd(self, a, full_matrices=True):
@@ -223,3 +231,7 @@ def _svd(self, a, full_matrices=True):
 
 
 _Linalg.svd = _svd
+
+
+def any(a, axis=None, keepdims=False):
+    return _rd.any(a, axis, keepdims)

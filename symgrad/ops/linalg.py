@@ -5,6 +5,8 @@ from .table import Op, export
 from ._util import call, with_out
 from ..tensor import Tensor, _wrap, _wrapdim
 from .. import dtypes as _dt
+from .. import engine
+from ..engine import _TORCH_NAMES
 
 
 def _mm_vjp_a(xp, g, ans, a, b):
@@ -17,8 +19,28 @@ def _mm_vjp_b(xp, g, ans, a, b):
 
 mm_op = Op("mm", "MmBackward0", lambda xp, a, b: xp.matmul(a, b), (_mm_vjp_a, _mm_vjp_b), dtypes="promote")
 bmm_op = Op("bmm", "BmmBackward0", lambda xp, a, b: xp.matmul(a, b), (_mm_vjp_a, _mm_vjp_b), dtypes="promote")
-matmul_nd_op = Op("matmul_nd", "UnsafeViewBackward0", lambda xp, a, b: xp.matmul(a, b), (_mm_vjp_a, _mm_vjp_b),
-                  dtypes="promote")
+
+
+def _matmul_vjp_a(xp, g, ans, a, b):
+    if b.ndim == 1:
+        return xp.expand_dims(g, -1) * b
+    r = xp.matmul(g if a.ndim > 1 else xp.expand_dims(g, -2), xp.swapaxes(b, -1, -2))
+    return r if a.ndim > 1 else xp.squeeze(r, -2)
+
+
+def _matmul_vjp_b(xp, g, ans, a, b):
+    if a.ndim == 1:
+        return xp.expand_dims(a, -1) * xp.expand_dims(g, -2)
+    r = xp.matmul(xp.swapaxes(a, -1, -2), g if b.ndim > 1 else xp.expand_dims(g, -1))
+    return r if b.ndim > 1 else xp.squeeze(r, -1)
+
+
+matmul_nd_op = Op("matmul_nd", "UnsafeViewBackward0", lambda xp, a, b: xp.matmul(a, b),
+                  (_matmul_vjp_a, _matmul_vjp_b), dtypes="promote")
+# PyTorch folds a batched operand against a matrix from the left by transposing,
+# then copies the result back to row-major: the node users see is a clone
+matmul_fold_t_op = Op("matmul_fold_t", "CloneBackward0", lambda xp, a, b: xp.matmul(a, b),
+                      (_matmul_vjp_a, _matmul_vjp_b), dtypes="promote")
 mv_op = Op("mv", "MvBackward0", lambda xp, a, v: xp.matmul(a, v),
            (lambda xp, g, ans, a, v: xp.expand_dims(g, -1) * v,
             lambda xp, g, ans, a, v: xp.matmul(xp.swapaxes(a, -1, -2), g)), dtypes="promote")
@@ -26,10 +48,21 @@ dot_op = Op("dot", "DotBackward0", lambda xp, a, b: xp.sum(a * b),
             (lambda xp, g, ans, a, b: g * b, lambda xp, g, ans, a, b: g * a), dtypes="promote")
 
 
-def _same_dtype(name, a, b):
+def _mm_dtypes(a, b):
     if a.dtype is not b.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_T[a.dtype.name]} != "
                            f"{_T[b.dtype.name]}")
+
+
+def _mv_dtypes(mat, vec):
+    if mat.dtype is not vec.dtype:
+        res = _dt.promote_types(mat.dtype, vec.dtype)
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_TORCH_NAMES[res.name]}, "
+                           f"{_tn(mat)}, and {_tn(vec)}")
+
+
+def _tn(t):
+    return _TORCH_NAMES[t.dtype.name]
 
 
 _T = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
@@ -49,7 +82,7 @@ def mm(input, mat2, *, out=None):
     if input._data.shape[1] != mat2._data.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
                            f"{mat2.shape[0]}x{mat2.shape[1]})")
-    _same_dtype("mm", input, mat2)
+    _mm_dtypes(input, mat2)
     return with_out(call(mm_op, input, mat2), out, "mm")
 
 
@@ -66,7 +99,8 @@ def bmm(input, mat2, *, out=None):
     if input._data.shape[0] != mat2._data.shape[0] or input._data.shape[2] != mat2._data.shape[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
-    _same_dtype("bmm", input, mat2)
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(f"expected scalar type {_tn(input)} but found {_tn(mat2)}")
     return with_out(call(bmm_op, input, mat2), out, "bmm")
 
 
@@ -79,11 +113,11 @@ def mv(input, vec, *, out=None):
     tensor([1., 2.])
     """
     if input._data.ndim != 2 or vec._data.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {vec._data.ndim}, {input._data.ndim}, "
-                           f"{vec._data.ndim}")
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
     if input._data.shape[1] != vec._data.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
                            f"vec ({vec.shape[0]})")
+    _mv_dtypes(input, vec)
     return with_out(call(mv_op, input, vec), out, "mv")
 
 
@@ -102,12 +136,31 @@ def dot(input, tensor, *, out=None):
                            f"[{tensor.shape[0]}] to have the same number of elements, but got "
                            f"{input.shape[0]} and {tensor.shape[0]} elements respectively")
     if input.dtype is not tensor.dtype:
-        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {input.dtype.name.capitalize()} "
-                           f"and {tensor.dtype.name.capitalize()}")
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_tn(input)} and "
+                           f"{_tn(tensor)}")
     return with_out(call(dot_op, input, tensor), out, "dot")
 
 
 inner_1d = dot
+
+
+def _should_fold(a, b):
+    """PyTorch's choice between folding the batched operand into a matrix (mm
+    or mv) and broadcasting batches through bmm; error messages follow it."""
+    na, nb = a._data.ndim, b._data.ndim
+    big, small = (a, b) if na >= nb else (b, a)
+    if big._data.ndim < 3 or small._data.ndim > 2:
+        return False
+    if small.requires_grad:
+        return True
+    if na == 2:
+        return False
+    shape, st = list(big._data.shape), list(big.stride())
+    if na < nb:
+        shape[-2:], st[-2:] = shape[:-3:-1], st[:-3:-1]
+    if big._data.size == 0:
+        return True
+    return all(st[i] == st[i + 1] * shape[i + 1] for i in range(len(shape) - 2))
 
 
 @export()
@@ -123,33 +176,43 @@ def matmul(input, other, *, out=None):
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
     if na == 1 and nb == 1:
         return dot(input, other, out=out)
-    if na == 2 and nb == 2:
-        return mm(input, other, out=out)
     if na == 2 and nb == 1:
         return mv(input, other, out=out)
-    from .shape import unsqueeze, squeeze
-    if na == 1:
-        r = matmul(unsqueeze(input, 0), other)
-        return with_out(squeeze(r, -2), out, "matmul")
-    if nb == 1:
-        k = input._data.shape[-1]
-        if k != other._data.shape[0]:
-            raise RuntimeError(f"size mismatch, got input ({input.shape[-2]}x{k}), vec ({other.shape[0]})")
-        r = matmul(input, unsqueeze(other, 1))
-        return with_out(squeeze(r, -1), out, "matmul")
-    if input._data.shape[-1] != other._data.shape[-2]:
-        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{input.shape[0] if na == 3 else '?'}, {input.shape[-1]}] but got: "
-                           f"[{other.shape[0] if nb == 3 else '?'}, {other.shape[-2]}].")
-    _same_dtype("matmul", input, other)
-    try:
-        np.broadcast_shapes(input._data.shape[:-2], other._data.shape[:-2])
-    except ValueError:
-        from ..engine import broadcast_error
-        broadcast_error(input._data.shape[:-2], other._data.shape[:-2])
-    if na == 3 and nb == 3 and input._data.shape[0] == other._data.shape[0]:
-        return with_out(call(bmm_op, input, other), out, "matmul")
-    return with_out(call(matmul_nd_op, input, other), out, "matmul")
+    if na <= 2 and nb <= 2:
+        from .shape import unsqueeze, squeeze
+        if na == 2:
+            return mm(input, other, out=out)
+        return with_out(squeeze(mm(unsqueeze(input, 0), other), 0), out, "matmul")
+    sa, sb = input._data.shape, other._data.shape
+    op = matmul_nd_op
+    if _should_fold(input, other):
+        # the larger operand is folded into a matrix: (rows x k) against t2
+        if na >= nb:
+            rows, k, t2 = int(np.prod(sa[:-1])), sa[-1], sb
+        else:
+            rows, k = int(np.prod(sb[:-2])) * sb[-1], sb[-2]
+            t2 = sa[::-1]
+            op = matmul_fold_t_op if na == 2 else op
+        if len(t2) == 2 and k != t2[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and {t2[0]}x{t2[1]})")
+        if len(t2) == 1 and k != t2[0]:
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k}), vec ({t2[0]})")
+        if input.dtype is not other.dtype:
+            (_mv_dtypes if len(t2) == 1 else _mm_dtypes)(*((input, other) if na >= nb else (other, input)))
+    else:
+        try:
+            batch = np.broadcast_shapes(sa[:-2] if na > 1 else (), sb[:-2] if nb > 1 else ())
+        except ValueError:
+            from ..engine import broadcast_error
+            broadcast_error(sa[:-2], sb[:-2])
+        n_b = int(np.prod(batch))
+        m1, m2 = sa[-1], sb[-2] if nb > 1 else sb[0]
+        if m1 != m2:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{n_b}, {m1}] "
+                               f"but got: [{n_b}, {m2}].")
+        if input.dtype is not other.dtype:
+            raise RuntimeError(f"expected scalar type {_tn(input)} but found {_tn(other)}")
+    return with_out(call(op, input, other), out, "matmul")
 
 
 # ====================================================== products with a bias
@@ -200,16 +263,15 @@ addr_op = Op("addr", "AddrBackward0",
              dtypes="promote")
 
 
-def _tn(t):
-    from ..engine import _TORCH_NAMES
-    return _TORCH_NAMES[t.dtype.name]
-
-
-def _check_scalars(name, tensors, beta, alpha):
-    if all(not t._data.dtype.kind == "f" for t in tensors):
+def _scalars(name, tensors, beta, alpha):
+    # integral tensors: PyTorch truncates float scalars, except addr, which refuses them
+    if any(t._data.dtype.kind == "f" for t in tensors):
+        return beta, alpha
+    if name == "addr":
         for arg, v in (("beta", beta), ("alpha", alpha)):
-            if isinstance(v, float) and not float(v).is_integer():
+            if isinstance(v, float):
                 raise RuntimeError(f"For integral input tensors, argument {arg} must not be a floating point number.")
+    return int(beta), int(alpha)
 
 
 def _check_bias(input, shape):
@@ -223,7 +285,7 @@ def _check_bias(input, shape):
         raise RuntimeError(f"input of shape {list(input.shape)} does not broadcast to {list(shape)}")
 
 
-def _addmm_checks(input, mat1, mat2):
+def _check_addmm(input, mat1, mat2):
     for t, n in ((mat1, "mat1"), (mat2, "mat2")):
         if t._data.ndim != 2:
             raise RuntimeError(f"{n} must be a matrix, got {t._data.ndim}-D tensor")
@@ -237,59 +299,28 @@ def _addmm_checks(input, mat1, mat2):
     _check_bias(input, (m, p))
 
 
-@export()
-def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
-    """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts.
-
-    >>> import symgrad as sg
-    >>> sg.addmm(sg.ones(2), sg.eye(2), sg.tensor([[1., 2.], [3., 4.]]), beta=2)
-    tensor([[3., 4.],
-            [5., 6.]])
-    """
-    _addmm_checks(input, mat1, mat2)
-    _check_scalars("addmm", (input, mat1, mat2), beta, alpha)
-    return with_out(call(addmm_op, input, mat1, mat2, beta=beta, alpha=alpha), out, "addmm")
-
-
-def _bmm_checks(b1, b2):
+def _batches(b1, b2):
     for t, n in ((b1, "batch1"), (b2, "batch2")):
         if t._data.ndim != 3:
             raise RuntimeError(f"{n} must be a 3D tensor")
-    (b, n, m), (bb, m2, p) = b1._data.shape, b2._data.shape
-    return b, n, m, bb, m2, p
+    return b1._data.shape + b2._data.shape
 
 
-@export()
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    """``beta * input + alpha * bmm(batch1, batch2)``; ``input`` broadcasts.
-
-    >>> import symgrad as sg
-    >>> sg.baddbmm(sg.zeros(1), sg.ones(2, 1, 3), sg.ones(2, 3, 1), alpha=0.5).flatten()
-    tensor([1.5000, 1.5000])
-    """
-    b, n, m, bb, m2, p = _bmm_checks(batch1, batch2)
+def _check_baddbmm(input, batch1, batch2):
+    b, n, m, bb, m2, p = _batches(batch1, batch2)
     if (bb, m2) != (b, m):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {m}] but got: "
                            f"[{bb}, {m2}].")
     if batch1.dtype is not batch2.dtype:
         raise RuntimeError(f"expected scalar type {_tn(batch1)} but found {_tn(batch2)}")
     if input.dtype is not batch1.dtype:
-        raise RuntimeError(f"Input dtypes must be the same, got: input {input.dtype.name.replace('float64', 'double').replace('float32', 'float')}, "
-                           f"batch1: {_T[batch1.dtype.name]}, batch2: {_T[batch2.dtype.name]}")
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_T[input.dtype.name]}, batch1: "
+                           f"{_T[batch1.dtype.name]}, batch2: {_T[batch2.dtype.name]}")
     _check_bias(input, (b, n, p))
-    _check_scalars("baddbmm", (input, batch1, batch2), beta, alpha)
-    return with_out(call(baddbmm_op, input, batch1, batch2, beta=beta, alpha=alpha), out, "baddbmm")
 
 
-@export()
-def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``; ``input`` broadcasts.
-
-    >>> import symgrad as sg
-    >>> sg.addbmm(sg.zeros(1, 1), sg.ones(2, 1, 3), sg.ones(2, 3, 1))
-    tensor([[6.]])
-    """
-    b, n, m, bb, m2, p = _bmm_checks(batch1, batch2)
+def _check_addbmm(input, batch1, batch2):
+    b, n, m, bb, m2, p = _batches(batch1, batch2)
     if b != bb:
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {b} and {bb}")
     if m != m2:
@@ -299,18 +330,9 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if input.dtype is not batch1.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {_tn(input)} and {_tn(batch1)}")
     _check_bias(input, (n, p))
-    _check_scalars("addbmm", (input, batch1, batch2), beta, alpha)
-    return with_out(call(addbmm_op, input, batch1, batch2, beta=beta, alpha=alpha), out, "addbmm")
 
 
-@export()
-def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
-    """``beta * input + alpha * (mat @ vec)``; ``input`` broadcasts.
-
-    >>> import symgrad as sg
-    >>> sg.addmv(sg.tensor([1., 1.]), sg.eye(2), sg.tensor([2., 3.]), alpha=2)
-    tensor([5., 7.])
-    """
+def _check_addmv(input, mat, vec):
     if mat._data.ndim != 2 or vec._data.ndim != 1 or input._data.ndim > 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, {mat._data.ndim}, "
                            f"{vec._data.ndim}")
@@ -321,8 +343,70 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     if not input.dtype is mat.dtype is vec.dtype:
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_tn(input)}, {_tn(mat)}, "
                            f"and {_tn(vec)}")
-    _check_scalars("addmv", (input, mat, vec), beta, alpha)
-    return with_out(call(addmv_op, input, mat, vec, beta=beta, alpha=alpha), out, "addmv")
+
+
+def _check_addr(input, vec1, vec2):
+    for t, n in ((vec1, "vec1"), (vec2, "vec2")):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {t._data.ndim}-D")
+    _check_bias(input, (vec1._data.shape[0], vec2._data.shape[0]))
+
+
+def _bias_call(name, op, check, input, a, b, beta, alpha, out):
+    check(input, a, b)
+    beta, alpha = _scalars(name, (input, a, b), beta, alpha)
+    return with_out(call(op, input, a, b, beta=beta, alpha=alpha), out, name)
+
+
+def _bias_call_(name, op, check, self, a, b, beta, alpha):
+    check(self, a, b)
+    beta, alpha = _scalars(name, (self, a, b), beta, alpha)
+    return engine.call_inplace(op, self, (a, b), {"beta": beta, "alpha": alpha})
+
+
+@export()
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts.
+
+    >>> import symgrad as sg
+    >>> sg.addmm(sg.ones(2), sg.eye(2), sg.tensor([[1., 2.], [3., 4.]]), beta=2)
+    tensor([[3., 4.],
+            [5., 6.]])
+    """
+    return _bias_call("addmm", addmm_op, _check_addmm, input, mat1, mat2, beta, alpha, out)
+
+
+@export()
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * bmm(batch1, batch2)``; ``input`` broadcasts.
+
+    >>> import symgrad as sg
+    >>> sg.baddbmm(sg.zeros(1), sg.ones(2, 1, 3), sg.ones(2, 3, 1), alpha=0.5).flatten()
+    tensor([1.5000, 1.5000])
+    """
+    return _bias_call("baddbmm", baddbmm_op, _check_baddbmm, input, batch1, batch2, beta, alpha, out)
+
+
+@export()
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * sum_b(batch1[b] @ batch2[b])``; ``input`` broadcasts.
+
+    >>> import symgrad as sg
+    >>> sg.addbmm(sg.zeros(1, 1), sg.ones(2, 1, 3), sg.ones(2, 3, 1))
+    tensor([[6.]])
+    """
+    return _bias_call("addbmm", addbmm_op, _check_addbmm, input, batch1, batch2, beta, alpha, out)
+
+
+@export()
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """``beta * input + alpha * (mat @ vec)``; ``input`` broadcasts.
+
+    >>> import symgrad as sg
+    >>> sg.addmv(sg.tensor([1., 1.]), sg.eye(2), sg.tensor([2., 3.]), alpha=2)
+    tensor([5., 7.])
+    """
+    return _bias_call("addmv", addmv_op, _check_addmv, input, mat, vec, beta, alpha, out)
 
 
 @export()
@@ -334,29 +418,37 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     tensor([[1., 3.],
             [2., 6.]])
     """
-    for t, n in ((vec1, "vec1"), (vec2, "vec2")):
-        if t._data.ndim != 1:
-            raise RuntimeError(f"addr: Expected 1-D argument {n}, but got {t._data.ndim}-D")
-    _check_bias(input, (vec1._data.shape[0], vec2._data.shape[0]))
-    _check_scalars("addr", (input, vec1, vec2), beta, alpha)
-    if input.dtype is _dt.bool and vec1.dtype is _dt.bool and vec2.dtype is _dt.bool:
-        return with_out(input | (vec1.unsqueeze(1) & vec2), out, "addr")
-    return with_out(call(addr_op, input, vec1, vec2, beta=beta, alpha=alpha), out, "addr")
+    return _bias_call("addr", addr_op, _check_addr, input, vec1, vec2, beta, alpha, out)
 
 
-def _inplace(fn, op):
-    from .. import engine
-
-    def fn_(self, *args, beta=1, alpha=1):
-        fn(self, *args, beta=beta, alpha=alpha)          # validates as the out-of-place op
-        return engine.call_inplace(op, self, args, {"beta": beta, "alpha": alpha})
-    fn_.__name__ = fn.__name__ + "_"
-    fn_.__doc__ = f"In-place ``{fn.__name__}``; returns ``self``."
-    return export(fn_.__name__, function=False)(fn_)
+@export(function=False)
+def addmm_(self, mat1, mat2, *, beta=1, alpha=1):
+    """In-place ``addmm``; returns ``self``."""
+    return _bias_call_("addmm", addmm_op, _check_addmm, self, mat1, mat2, beta, alpha)
 
 
-for _f, _o in ((addmm, addmm_op), (baddbmm, baddbmm_op), (addbmm, addbmm_op), (addmv, addmv_op), (addr, addr_op)):
-    _inplace(_f, _o)
+@export(function=False)
+def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    """In-place ``baddbmm``; returns ``self``."""
+    return _bias_call_("baddbmm", baddbmm_op, _check_baddbmm, self, batch1, batch2, beta, alpha)
+
+
+@export(function=False)
+def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+    """In-place ``addbmm``; returns ``self``."""
+    return _bias_call_("addbmm", addbmm_op, _check_addbmm, self, batch1, batch2, beta, alpha)
+
+
+@export(function=False)
+def addmv_(self, mat, vec, *, beta=1, alpha=1):
+    """In-place ``addmv``; returns ``self``."""
+    return _bias_call_("addmv", addmv_op, _check_addmv, self, mat, vec, beta, alpha)
+
+
+@export(function=False)
+def addr_(self, vec1, vec2, *, beta=1, alpha=1):
+    """In-place ``addr``; returns ``self``."""
+    return _bias_call_("addr", addr_op, _check_addr, self, vec1, vec2, beta, alpha)
 
 
 @export()
@@ -569,15 +661,21 @@ def trace(input):
     """
     if input._data.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
+    if input.dtype is _dt.bool:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     if input._data.dtype.kind in "biu":
         input = input.to(_dt.int64)
     return call(trace_op, input)
 
 
 def _triangle(op, name, input, diagonal, out):
+    _at_least_2d(input, name)
+    return with_out(call(op, input, k=diagonal), out, name)
+
+
+def _at_least_2d(input, name):
     if input._data.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-    return with_out(call(op, input, k=diagonal), out, name)
 
 
 @export()
@@ -607,16 +705,14 @@ def tril(input, diagonal=0, *, out=None):
 @export(function=False)
 def triu_(self, diagonal=0):
     """In-place ``triu``; returns ``self``."""
-    from .. import engine
-    _triangle(triu_op, "triu", self, diagonal, None)
+    _at_least_2d(self, "triu")
     return engine.call_inplace(triu_op, self, (), {"k": diagonal})
 
 
 @export(function=False)
 def tril_(self, diagonal=0):
     """In-place ``tril``; returns ``self``."""
-    from .. import engine
-    _triangle(tril_op, "tril", self, diagonal, None)
+    _at_least_2d(self, "tril")
     return engine.call_inplace(tril_op, self, (), {"k": diagonal})
 
 
@@ -628,7 +724,9 @@ det_op = Op("det", "LinalgDetBackward0", lambda xp, a: xp.linalg.det(a),
             (lambda xp, g, ans, a: xp.expand_dims(g, (-2, -1)) * xp.swapaxes(xp.adjugate(a), -1, -2),))
 
 
-def _square(A, name, square=True):
+def _square(A, name, square=True, kernel=None):
+    """PyTorch's checks of a (batch of) matrices for the LAPACK-backed ops;
+    ``kernel`` names the routine that lacks a half-precision version."""
     if A._data.ndim < 2:
         raise RuntimeError(f"{name}: The input tensor A must have at least 2 dimensions.")
     if A._data.dtype.kind != "f":
@@ -636,6 +734,10 @@ def _square(A, name, square=True):
     m, n = A._data.shape[-2:]
     if square and m != n:
         raise RuntimeError(f"{name}: A must be batches of square matrices, but they are {m} by {n} matrices")
+    if A.dtype is _dt.float16:
+        if kernel is None:
+            raise RuntimeError(f"{name}: Low precision dtypes not supported. Got Half")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Half'")
 
 
 def _zero_pivot(a):
@@ -698,7 +800,7 @@ def linalg_det(A, *, out=None):
     >>> sg.linalg.det(sg.tensor([[1., 2.], [3., 4.]]))
     tensor(-2.)
     """
-    _square(A, "linalg.det")
+    _square(A, "linalg.det", kernel="lu_cpu")
     return with_out(call(det_op, A), out, "linalg_det")
 
 
@@ -714,13 +816,6 @@ def det(input):
 
 
 # ======================================================================= svd
-def _safe_div(xp, num, den):
-    # 0 / 0 -> 0: terms whose cotangent is exactly zero contribute nothing even
-    # where the formula's denominator vanishes (repeated or zero singular
-    # values); a nonzero cotangent there still yields inf, never a finite lie
-    return num / xp.where((den == 0) & (num == 0), 1, den)
-
-
 def _svd_vjp(xp, g, ans, a, full_matrices):
     gU, gS, gVh = g
     U, S, Vh = ans
@@ -729,17 +824,24 @@ def _svd_vjp(xp, g, ans, a, full_matrices):
     if full_matrices and m != n:
         # columns past min(m, n) are an arbitrary basis: their gradient is ignored
         U, gU, Vh, gVh = U[..., :, :k], gU[..., :, :k], Vh[..., :k, :], gVh[..., :k, :]
+    # without cotangents for U and Vh their terms are exact zeros even where a
+    # denominator vanishes (repeated or zero singular values): keep them zero.
+    # With such cotangents U and Vh are not differentiable there: 0/0 gives nan
+    live = xp.any(gU != 0) | xp.any(gVh != 0)
+
+    def div(num, den):
+        return num / xp.where((den == 0) & ~live, 1, den)
     Ut, V = xp.swapaxes(U, -1, -2), xp.swapaxes(Vh, -1, -2)
     UtgU = xp.matmul(Ut, gU)
     VtgV = xp.matmul(Vh, xp.swapaxes(gVh, -1, -2))
     Sr, Sc = xp.expand_dims(S, -2), xp.expand_dims(S, -1)
     num = (UtgU - xp.swapaxes(UtgU, -1, -2)) * Sr + Sc * (VtgV - xp.swapaxes(VtgV, -1, -2))
-    inner = _safe_div(xp, num, Sr * Sr - Sc * Sc)
-    gA = xp.matmul(xp.matmul(U, inner) + U * xp.expand_dims(gS, -2), Vh)
+    gap = xp.where(np.eye(k, dtype=bool), 1, Sr * Sr - Sc * Sc)
+    gA = xp.matmul(xp.matmul(U, div(num, gap)) + U * xp.expand_dims(gS, -2), Vh)
     if m > k:
-        gA = gA + xp.matmul(_safe_div(xp, gU - xp.matmul(U, UtgU), Sr), Vh)
+        gA = gA + xp.matmul(div(gU - xp.matmul(U, UtgU), Sr), Vh)
     if n > k:
-        gA = gA + xp.matmul(U, _safe_div(xp, gVh - xp.matmul(xp.matmul(gVh, V), Vh), Sc))
+        gA = gA + xp.matmul(U, div(gVh - xp.matmul(xp.matmul(gVh, V), Vh), Sc))
     return gA
 
 
@@ -748,7 +850,7 @@ svd_op = Op("svd", "LinalgSvdBackward0", lambda xp, a, full_matrices: tuple(xp.l
 
 
 def _svd_check(A, name):
-    _square(A, name, square=False)
+    _square(A, name, square=False, kernel="linalg_svd_cpu")
 
 
 def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
@@ -801,26 +903,35 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     return SVD_V(U, S, Vh.mT)
 
 
-class SVD(tuple):
-    """``(U, S, Vh)`` with field access, as returned by ``linalg.svd``."""
+class _ReturnType(tuple):
+    """A tuple with named fields, printed as PyTorch prints its return types."""
     __slots__ = ()
-    U = property(lambda self: self[0])
-    S = property(lambda self: self[1])
-    Vh = property(lambda self: self[2])
+    _fields = ()
+    _name = ""
 
     def __new__(cls, *xs):
         return tuple.__new__(cls, xs)
 
+    def __getattr__(self, name):
+        if name in self._fields:
+            return self[self._fields.index(name)]
+        raise AttributeError(name)
 
-class SVD_V(tuple):
-    """``(U, S, V)`` with field access, as returned by ``svd``."""
+    def __repr__(self):
+        body = ",\n".join(f"{f}={x!r}" for f, x in zip(self._fields, self))
+        return f"symgrad.return_types.{self._name}(\n{body})"
+
+
+class SVD(_ReturnType):
+    """``(U, S, Vh)``, as returned by ``linalg.svd``."""
     __slots__ = ()
-    U = property(lambda self: self[0])
-    S = property(lambda self: self[1])
-    V = property(lambda self: self[2])
+    _fields, _name = ("U", "S", "Vh"), "linalg_svd"
 
-    def __new__(cls, *xs):
-        return tuple.__new__(cls, xs)
+
+class SVD_V(_ReturnType):
+    """``(U, S, V)``, as returned by ``svd``."""
+    __slots__ = ()
+    _fields, _name = ("U", "S", "V"), "svd"
 
 
 # ==================================================================== einsum
@@ -1033,6 +1144,9 @@ def einsum(*args):
     tensor(3.)
     """
     eq, ops = _einsum_args(args)
+    for k, x in enumerate(ops):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"expected Tensor as element {k} in argument 1, but got {type(x).__name__}")
     if not ops:
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
                          "operand and its subscripts list")
@@ -1041,6 +1155,23 @@ def einsum(*args):
 
 
 # ===================================================================== norms
+# the 0-"norm" counts nonzeros: piecewise constant, so its gradient is zero
+norm0_op = Op("norm0", "LinalgVectorNormBackward0",
+              lambda xp, a, dim, keepdim: xp.astype(xp.sum(a != 0, axis=dim, keepdims=keepdim), a.dtype),
+              (lambda xp, g, ans, a, dim, keepdim: xp.zeros(a.shape, g.dtype),))
+
+
+def _norm_input(x, name, dtype):
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. Got {_tn(x)}")
+    if dtype is not None:
+        if _dt.promote_types(x.dtype, dtype) is not dtype:
+            raise RuntimeError(f"{name}: the dtype of the input ({_tn(x)}) should be convertible without narrowing "
+                               f"to the specified dtype ({_TORCH_NAMES[dtype.name]})")
+        x = x.to(dtype)
+    return x
+
+
 def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     """Vector ``ord``-norm over ``dim`` (all elements when ``None``).
 
@@ -1052,19 +1183,20 @@ def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=Non
     """
     from . import reduce as _rd
     from ._util import dims
-    if dtype is not None:
-        x = x.to(dtype)
-    _rd._float_input(x, "linalg.vector_norm")
     if isinstance(ord, str):
-        raise RuntimeError(f"linalg.vector_norm: ord must be a number, but got {ord}")
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
+    x = _norm_input(x, "linalg.vector_norm", dtype)
     d = dims(dim, x._data.ndim)
+    if ord < 0 or ord == float("inf"):
+        if x._data.size == 0 and (d is None or any(x._data.shape[k] == 0 for k in d)):
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
+                               "operation does not have an identity")
     if ord == 0:
-        r = _rd.sum((x != 0).to(x.dtype), d, keepdim)
+        r = call(norm0_op, x, dim=d, keepdim=keepdim)
     elif ord == -float("inf"):
         r = _rd.amin(x.abs(), () if d is None else d, keepdim)
     else:
-        p = ord if ord in (1, 2) else float(ord)
-        r = call(_rd.norm_op, x, ord=p, dim=d, keepdim=keepdim)
+        r = call(_rd.norm_op, x, ord=ord if ord in (1, 2) else float(ord), dim=d, keepdim=keepdim)
     return with_out(r, out, "linalg_vector_norm")
 
 
@@ -1074,36 +1206,41 @@ def linalg_matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None,
     >>> import symgrad as sg
     >>> sg.linalg.matrix_norm(sg.tensor([[1., 2.], [2., 4.]]))
     tensor(5.)
+    >>> sg.linalg.matrix_norm(sg.tensor([[1., 2.], [2., 4.]]), 1)
+    tensor(6.)
     """
     from . import reduce as _rd
-    if dtype is not None:
-        A = A.to(dtype)
-    _rd._float_input(A, "linalg.matrix_norm")
+    inf = float("inf")
+    if ord not in ("fro", "nuc") and (isinstance(ord, str) or abs(ord) not in (1, 2, inf)):
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     if A._data.ndim < 2:
-        raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    A = _norm_input(A, "linalg.matrix_norm", dtype)
+    dim = tuple(dim) if isinstance(dim, (tuple, list)) else (dim,)
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     d0, d1 = (_wrapdim(d, A._data.ndim) for d in dim)
     if d0 == d1:
-        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
-    inf = float("inf")
+        raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})")
     if ord == "fro":
         r = call(_rd.norm_op, A, ord=2, dim=tuple(sorted((d0, d1))), keepdim=keepdim)
     elif ord in ("nuc", 2, -2):
-        from .shape import movedim
-        S = linalg_svdvals(movedim(A, (d0, d1), (-2, -1)))
-        r = S.sum(-1) if ord == "nuc" else S.amax(-1) if ord == 2 else S.amin(-1)
+        from .shape import permute
+        if A.dtype is _dt.float16:
+            raise RuntimeError("linalg.matrix_norm: Low precision dtypes not supported. Got Half")
+        perm = [k for k in range(A._data.ndim) if k not in (d0, d1)] + [d0, d1]
+        S = linalg_svdvals(permute(A, perm))
+        # no singular values (an empty matrix): every one of these norms is 0
+        empty = S._data.shape[-1] == 0
+        r = S.sum(-1, keepdim) if ord == "nuc" or empty else S.amax(-1, keepdim) if ord == 2 else S.amin(-1, keepdim)
         if keepdim:
-            for d in sorted((d0, d1)):
-                r = r.unsqueeze(d)
-    elif ord in (1, -1, inf, -inf):
-        inner, outer_ = (d0, d1) if ord in (1, -1) else (d1, d0)
-        s = A.abs().sum(inner, keepdim=True)
-        r = s.amax(outer_, keepdim=True) if ord > 0 else s.amin(outer_, keepdim=True)
-        if not keepdim:
-            r = r.squeeze(tuple(sorted((d0, d1))))
+            r = permute(r.unsqueeze(-1), [perm.index(k) for k in range(len(perm))])
     else:
-        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+        if abs(ord) == inf:
+            d0, d1 = d1, d0
+        r = linalg_vector_norm(A, 1, d0, keepdim)
+        d1 = d1 - 1 if not keepdim and d0 < d1 else d1
+        r = r.amax(d1, keepdim) if ord > 0 else r.amin(d1, keepdim)
     return with_out(r, out, "linalg_matrix_norm")
 
 
@@ -1116,15 +1253,14 @@ def linalg_norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     if isinstance(dim, int):
         dim = (dim,)
-    if ord is not None and dim is None:
-        if A._data.ndim not in (1, 2):
-            raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
-                               f"Got {A._data.ndim}D.")
-        dim = tuple(range(A._data.ndim))
-    if dim is not None and len(dim) == 2:
-        return linalg_matrix_norm(A, "fro" if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
-    if isinstance(ord, str):
-        raise RuntimeError(f"linalg.norm: ord must be a number for vector norms, but got {ord}")
+    if dim is not None:
+        if len(dim) not in (1, 2):
+            raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
+    elif ord is not None and A._data.ndim not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                           f"Got {A._data.ndim}D.")
+    if isinstance(ord, str) or (ord is not None and (len(dim) == 2 if dim is not None else A._data.ndim == 2)):
+        return linalg_matrix_norm(A, ord, (0, 1) if dim is None else dim, keepdim, dtype=dtype, out=out)
     return linalg_vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype, out=out)
 
 

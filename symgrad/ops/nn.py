@@ -198,6 +198,20 @@ def _no_grad_arg(t, fn, arg):
                            "This input cannot have requires_grad True.")
 
 
+def _broadcasts_into(input, other, other_first=False):
+    a, b = input._data.shape, other._data.shape
+    engine.broadcast_error(*((b, a) if other_first else (a, b)))
+    shape = np.broadcast_shapes(a, b)
+    if shape != a:
+        raise RuntimeError(f"output with shape {list(a)} doesn't match the broadcast shape {list(shape)}")
+
+
+def _float_result(input, target, kernel):
+    dt = _dt.result_type(input, target)
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_NAMES[dt.name]}\'')
+
+
 def _warn_size(input, target):
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
@@ -219,6 +233,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     _warn_size(input, target)
     if weight is not None:
         return _weighted_loss((input - target) ** 2, input, weight, reduction)
+    _float_result(input, target, "mse_cpu")
     return call(mse_loss_op, input, target, reduction=reduction)
 
 
@@ -263,6 +278,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if beta == 0:
         return l1_loss(input, target, reduction=reduction)
     _warn_size(input, target)
+    _float_result(input, target, "smooth_l1_cpu")
     return call(smooth_l1_loss_op, input, target, reduction=reduction, beta=float(beta))
 
 
@@ -278,6 +294,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     _warn_size(input, target)
+    _float_result(input, target, "huber_cpu")
     if weight is not None:
         return _reduce_tensor(call(huber_loss_op, input, target, reduction="none", delta=float(delta)) * weight,
                               reduction)
@@ -344,7 +361,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     safe = np.where(counted, t, 0)
     dt = input._data.dtype
     tw = counted.astype(dt) if weight is None else np.where(counted, weight._data[safe], 0).astype(dt)
-    return call(nll_loss_op, input, _wrap(safe), _wrap(tw), reduction=reduction, cdim=cdim)
+    with np.errstate(invalid="ignore", divide="ignore"):      # all targets ignored: 0 / 0 is nan, silently
+        return call(nll_loss_op, input, _wrap(safe), _wrap(tw), reduction=reduction, cdim=cdim)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -361,25 +379,32 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     tensor(0.2413, grad_fn=<NllLossBackward0>)
     """
     reduction = reduction_of(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     nd = input._data.ndim
+    soft = isinstance(target, Tensor) and tuple(target.shape) == tuple(input.shape)
+    if soft and target._data.dtype.kind != "f":
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                           f"{_NAMES[target.dtype.name]}")
     if nd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {nd})")
     cdim = 0 if nd == 1 else 1
     c = input._data.shape[cdim]
+    if input._data.dtype.kind != "f":
+        kernel = "log_softmax_lastdim_kernel_impl" if cdim == nd - 1 else "log_softmax_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_NAMES[input.dtype.name]}\'')
     logp = input.log_softmax(cdim)
-    if isinstance(target, Tensor) and target._data.dtype.kind == "f":
+    if soft:
         return _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, cdim, c)
     loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0:
         return loss
-    counted = _wrap(target._data != ignore_index)
+    t = target._data.reshape(target._data.shape[nd == 1:])
+    counted = t != ignore_index
     per_class = logp if weight is None else logp * weight.reshape((c,) + (1,) * (nd - 1 - cdim))
-    smooth = -(per_class.sum(cdim) * counted)
+    smooth = -(per_class.sum(cdim) * _wrap(counted))
     if reduction == "mean":
-        denom = counted._data.sum() if weight is None else \
-            weight._data[target._data[counted._data].astype(np.int64)].sum()
+        denom = counted.sum() if weight is None else weight._data[t[counted].astype(np.int64)].sum()
         smooth = smooth.sum() / _wrap(np.asarray(denom, logp._data.dtype))
     elif reduction == "sum":
         smooth = smooth.sum()
@@ -387,8 +412,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 def _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, cdim, c):
-    if tuple(target.shape) != tuple(logp.shape):
-        raise RuntimeError(f"Expected target size {list(logp.shape)}, got {list(target.shape)}")
     if weight is not None:
         _no_grad_arg(weight, "cross_entropy", "weight")
         if weight._data.shape != (c,):
@@ -422,12 +445,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {_NAMES[target.dtype.name]} but expected {_NAMES[input.dtype.name]}")
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"binary_cross_entropy" not implemented for \'{_NAMES[input.dtype.name]}\'')
     if weight is not None:
         _no_grad_arg(weight, "binary_cross_entropy", "weight")
-        engine.broadcast_error(input._data.shape, weight._data.shape)
-        if np.broadcast_shapes(weight._data.shape, input._data.shape) != input._data.shape:
-            raise RuntimeError(f"The size of tensor a ({weight.shape}) must match the size of tensor b "
-                               f"({input.shape})")
+        _broadcasts_into(input, weight)
     x = input._data
     if ((x < 0) | (x > 1)).any() or np.isnan(x).any():
         raise RuntimeError("all elements of input should be between 0 and 1")
@@ -448,10 +470,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = reduction_of(size_average, reduce, reduction)
     if tuple(target.shape) != tuple(input.shape):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    _float_result(input, target, "log_sigmoid_cpu")
     for arg, name in ((weight, "weight"), (pos_weight, "pos_weight")):
         if arg is not None:
             _no_grad_arg(arg, "binary_cross_entropy_with_logits", name)
-            engine.broadcast_error(input._data.shape, arg._data.shape)
+            _broadcasts_into(input, arg, arg is pos_weight)
     return call(binary_cross_entropy_with_logits_op, input, target, weight, pos_weight, reduction=reduction)
 
 

@@ -53,6 +53,8 @@ unsqueeze_op = Op("unsqueeze", "UnsqueezeBackward0", _reshape_fwd, (_reshape_vjp
 permute_op = Op("permute", "PermuteBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
 transpose_op = Op("transpose", "TransposeBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
 t_op = Op("t", "TBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
+transpose_inplace_op = Op("transpose_", "TransposeBackward1", _permute_fwd, (_permute_vjp,), view=_permute_put)
+t_inplace_op = Op("t_", "TBackward1", _permute_fwd, (_permute_vjp,), view=_permute_put)
 alias_op = Op("alias", "AliasBackward0", lambda xp, a: a, (lambda xp, g, ans, a: g,),
               view=lambda xp, a, sub: sub)
 expand_op = Op("expand", "ExpandBackward0", lambda xp, a, shape: xp.broadcast_to(a, shape),
@@ -303,6 +305,49 @@ def transpose(input, dim0, dim1):
 
 swapaxes = export("swapaxes")(transpose)
 swapdims = export("swapdims")(transpose)
+
+
+def _inplace_view(self, op, **params):
+    """Give ``self`` the view ``op`` makes of it: its storage stays, its shape
+    and history change (a view stays a view of the same base)."""
+    engine.check_inplace(self)
+    r = view_call(op, self, **params)
+    self._data, self._node, self._out = r._data, r._node, r._out
+    if getattr(self, "_gsrc", None) is not None:
+        self._gsrc[:] = [("unknown",)]
+    if self._base is not None:
+        self._view, self._vbase_node = r._view, r._vbase_node
+    return self
+
+
+@export(function=False)
+def transpose_(self, dim0, dim1):
+    """In-place ``transpose``.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2, 3).transpose_(0, 1).shape
+    symgrad.Size([3, 2])
+    """
+    nd = self._data.ndim
+    axes = list(range(nd))
+    d0, d1 = _wrapdim(dim0, nd), _wrapdim(dim1, nd)
+    axes[d0], axes[d1] = axes[d1], axes[d0]
+    return _inplace_view(self, transpose_inplace_op, axes=tuple(axes))
+
+
+@export(function=False)
+def t_(self):
+    """In-place ``t``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 2]]).t_()
+    tensor([[1],
+            [2]])
+    """
+    nd = self._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    return _inplace_view(self, t_inplace_op, axes=tuple(range(nd))[::-1])
 
 
 @export()

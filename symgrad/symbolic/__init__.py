@@ -20,16 +20,38 @@ def exprs_of(t, max_elements=None):
     if t.numel() > limit:
         raise ValueError(f"exprs() of a tensor with {t.numel()} elements exceeds the limit of {limit}; "
                          "pass max_elements= or use .expr for the shape-generic form")
+    from .graph import leaf_names
     tpl = tensor_template(t)
-    e = display(tpl.e)
+    names = leaf_names(tpl.e)
+    e = tpl.e.xreplace(names)
     shape = tuple(t.shape)
+    ints = _integer_values(e)
     vals = []
     for idx in itertools.product(*[range(s) for s in shape]):
-        v = e.xreplace({SLOTS[d]: sp.Integer(k) for d, k in enumerate(idx)})
-        vals.append(v.doit())
+        v = e.xreplace({SLOTS[d]: sp.Integer(k) for d, k in enumerate(idx)}).doit()
+        for _ in range(4):          # index arrays read at concrete positions become numbers
+            rep = {a: sp.Integer(int(ints[str(a.base)][tuple(int(i) for i in a.indices)]))
+                   for a in v.atoms(sp.Indexed) if str(a.base) in ints and all(i.is_Integer for i in a.indices)}
+            if not rep:
+                break
+            v = v.xreplace(rep).doit()
+        vals.append(display(v))
     if not shape:
         return vals[0]
     return sp.Array(vals, shape)
+
+
+def _integer_values(e):
+    """Values of the integer arrays (indices, integer leaves) a closed form reads."""
+    import sympy as sp
+    from .ns import const_values
+    from .graph import _LEAVES
+    out = {}
+    for b in e.atoms(sp.IndexedBase):
+        arr = const_values(b)
+        if arr is not None and arr.dtype.kind in "iub":
+            out[str(b)] = arr
+    return out
 
 
 def lambdify(t, backend="numpy"):
@@ -45,14 +67,11 @@ def lambdify(t, backend="numpy"):
     >>> float(f(x.detach().numpy()))
     5.0
     """
-    from .graph import tensor_template, display, _LEAVES, find_name
+    from .graph import tensor_template, leaf_names, _LEAVES
     from .codegen import Compiled
-    import sympy as sp
     tpl = tensor_template(t)
-    syms = sorted({s for s in tpl.e.atoms(sp.Symbol, sp.IndexedBase) if s.name.startswith("_L")
-                   and not (isinstance(s, sp.Symbol) and any(getattr(b, "label", None) == s
-                                                             for b in tpl.e.atoms(sp.IndexedBase)))},
-                  key=lambda s: int(s.name[2:]))
+    names = leaf_names(tpl.e)
+    syms = sorted(names, key=lambda s: int(s.name[2:]))
     leaves = []
     for s in syms:
         ref = _LEAVES.get(int(s.name[2:]))
@@ -66,8 +85,7 @@ def lambdify(t, backend="numpy"):
         import jax.numpy as xp
     else:
         raise ValueError(f"backend must be 'numpy' or 'jax', not {backend!r}")
-    names = [find_name(l) or f"t{k}" for k, l in enumerate(leaves)]
-    return Compiled(tpl, syms, names, xp), leaves
+    return Compiled(tpl, syms, [str(names[s]) for s in syms], xp), leaves
 
 
 def evaluate(t, backend="numpy"):
@@ -78,7 +96,7 @@ def evaluate(t, backend="numpy"):
     >>> _ = ((x + 2) * (x + 2) * 3).mean().backward()
     >>> x.grad.evaluate()
     array([[4.5, 4.5],
-           [4.5, 4.5]])
+           [4.5, 4.5]], dtype=float32)
     """
     f, leaves = lambdify(t, backend)
     return f(*[l._data for l in leaves])

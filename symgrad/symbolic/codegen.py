@@ -83,8 +83,11 @@ class Compiler:
                 get = lambda env: arr
 
             def indexed(env, memo):
-                ii = [_as_index(xp, f(env, memo), n) for f in idx]
-                return _pad(xp, get(env)[tuple(ii)], n)
+                arr = get(env)
+                # both branches of a Piecewise are evaluated: clip reads the
+                # branch that is not selected makes out of range
+                ii = [xp.clip(_as_index(xp, f(env, memo), n), 0, s - 1) for f, s in zip(idx, arr.shape)]
+                return _pad(xp, arr[tuple(ii)], n)
             return indexed
         if isinstance(e, sp.Add):
             parts = [self.compile(a, axes) for a in e.args]
@@ -145,12 +148,19 @@ class Compiler:
                 return lambda env, memo: f(a(env, memo))
         raise Unevaluable(f"no array code for {type(e).__name__}: {e}")
 
+    def _max_bound(self, hi, axes):
+        # the largest value the limit takes over the enclosing index ranges
+        try:
+            v = Compiler(np, {}, self.nslots).compile(hi, axes)([], {})
+        except Unevaluable:
+            raise Unevaluable(f"cannot bound the sum limit {hi}") from None
+        return int(np.max(v))
+
     def _reduce(self, e, axes):
         xp = self.xp
-        (d, lo, hi), rest = e.limits[0], e.limits[1:]
-        body = e.func(e.function, *rest) if rest else e.function
-        if rest and isinstance(e, tns.MaxOver):
-            body = type(e)(e.function, *rest)
+        # the last limit is the outermost: reduce it here, the rest inside
+        (d, lo, hi), rest = e.limits[-1], e.limits[:-1]
+        body = type(e)(e.function, *rest) if rest else e.function
         lo_f, hi_f = self.compile(lo, axes), self.compile(hi, axes)
         fixed = lo.is_Integer and hi.is_Integer
         if fixed:
@@ -160,7 +170,7 @@ class Compiler:
             f_body = self.compile(body.xreplace({d: d + shift}) if shift else body, inner)
             mask = None
         else:
-            bound = _max_bound(hi, axes)
+            bound = self._max_bound(hi, axes)
             size = bound + 1
             inner = axes + ((d, size),)
             f_body = self.compile(body, inner)
@@ -195,14 +205,6 @@ class Compiler:
                 r = (xp.argmax if kind == "argmax" else xp.argmin)(v, axis=n) + (int(lo) if fixed else 0)
             return r
         return red
-
-
-def _max_bound(hi, axes):
-    subs = {s: size - 1 for s, size in axes}
-    v = hi.xreplace(subs)
-    if not v.is_Integer:
-        raise Unevaluable(f"cannot bound the sum limit {hi}")
-    return int(v)
 
 
 def _erf(xp):

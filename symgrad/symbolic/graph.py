@@ -107,8 +107,12 @@ def _node_of(e):
 def _const_input(node, k):
     s = node.saved[k]
     if isinstance(s, Tensor):
+        if s._skel is not None:
+            return node_template(s._skel)
         return const_template(s._data, weakref.ref(s))
     if isinstance(s, _Meta):
+        if s.skel is not None:
+            return node_template(s.skel)
         return _anon(s)
     return s
 
@@ -137,12 +141,17 @@ def node_template(root):
             stack.pop()
             continue
         todo = [m for m in map(_node_of, n.edges) if m is not None and m not in _NODE_T]
+        todo += [m for m in map(_skel_of, n.saved or ()) if m is not None and m not in _NODE_T]
         if todo:
             stack.extend(todo)
             continue
         stack.pop()
         _NODE_T[n] = _forward(n)
     return _NODE_T[root]
+
+
+def _skel_of(s):
+    return getattr(s, "_skel", None) if isinstance(s, Tensor) else getattr(s, "skel", None)
 
 
 def _forward(n):
@@ -189,6 +198,8 @@ def _seed_template(root_edge, seed, shape):
     if seed is None:
         return T(sp.Integer(1), shape)
     if isinstance(seed, Tensor):
+        if seed._data.size and (seed._data == 1).all():
+            return T(sp.Integer(1), shape)
         return leaf_template(seed)
     return T(sp.Integer(1), shape) if (seed == 1).all() else _anon(_Meta(shape, None))
 
@@ -328,11 +339,12 @@ def find_name(t, depth=40):
     return None
 
 
-def display(e):
-    """``e`` with leaf identity symbols renamed to the leaves' names (each
-    unique), numeric factors pulled out of sums, and summation dummies
-    renamed to readable letters."""
-    from .printing import rename_dummies
+_ANON = {}
+
+
+def leaf_names(e):
+    """{identity symbol: display symbol} for the leaves in ``e``: each leaf's
+    own name where it can be found, else a short one; never two alike."""
     bases = {s for s in e.atoms(sp.IndexedBase) if s.name.startswith("_L")}
     labels = {b.label for b in bases}
     syms = bases | {s for s in e.atoms(sp.Symbol) if s.name.startswith("_L") and s not in labels}
@@ -342,15 +354,27 @@ def display(e):
         ref = _LEAVES.get(int(s.name[2:]))
         t = ref() if ref is not None else None
         name = find_name(t) if t is not None else None
-        base = name or ("c" if t is None or not t.requires_grad else "t")
-        cand, k = (base, 1) if name else (f"{base}{len(mapping)}", len(mapping) + 1)
+        if name is None:
+            # an unnamed leaf keeps the short name it was first shown with
+            name = _ANON.get(s.name)
+            if name is None:
+                name = _ANON[s.name] = ("c" if t is None or not t.requires_grad else "t") + str(len(_ANON))
+        cand, k = name, 1
         while cand in taken:
-            cand = f"{base}_{k}" if name else f"{base}{k}"
+            cand = f"{name}_{k}"
             k += 1
         taken.add(cand)
         if isinstance(s, sp.IndexedBase):
             mapping[s] = sp.IndexedBase(cand, shape=s.shape, **s.assumptions0)
         else:
             mapping[s] = sp.Symbol(cand, **s.assumptions0)
+    return mapping
+
+
+def display(e):
+    """``e`` with leaves renamed (``leaf_names``), numeric factors pulled out
+    of sums, and summation dummies renamed to readable letters."""
+    from .printing import rename_dummies
+    mapping = leaf_names(e)
     e = e.xreplace(mapping) if mapping else e
-    return rename_dummies(sp.factor_terms(e, clear=True), avoid=taken)
+    return rename_dummies(sp.factor_terms(e, clear=True), avoid={str(v) for v in mapping.values()})

@@ -27,13 +27,15 @@ class MaxOver(ExprWithLimits):
     _fn = sp.Max
 
     def doit(self, **hints):
-        f, (d, lo, hi) = self.function, self.limits[0]
-        if lo.is_Integer and hi.is_Integer:
+        f = self.function
+        for k, (d, lo, hi) in enumerate(self.limits):       # innermost first
+            if not (lo.is_Integer and hi.is_Integer):
+                return type(self)(f, *self.limits[k:]) if k else self
             vals = [f.xreplace({d: sp.Integer(v)}) for v in range(int(lo), int(hi) + 1)]
             if hints.get("deep", True):
                 vals = [v.doit(**hints) for v in vals]
-            return self._fn(*vals)
-        return self
+            f = self._fn(*vals)
+        return f
 
 
 class MinOver(MaxOver):
@@ -310,6 +312,9 @@ def arange(start, stop=None):
 
 
 def take(a, idx, axis):
+    import numpy as np
+    if isinstance(idx, np.ndarray):
+        idx = T(_index_expr(idx, SLOTS[:idx.ndim]), idx.shape)
     a, idx = as_t(a), as_t(idx)
     if idx.ndim != 1:
         raise NoClosedForm("take with a multi-dim index")
@@ -472,8 +477,20 @@ def matmul(a, b):
     return T(sp.Sum(numeric(ea) * numeric(eb), (dm, 0, k - 1)), shape)
 
 
+def _array_t(a):
+    """A numeric array operand of a formula as a template: the identity
+    matrix is a Kronecker delta, anything else a named constant."""
+    import numpy as np
+    if isinstance(a, np.ndarray) and a.ndim == 2 and a.shape[0] == a.shape[1] and \
+            np.array_equal(a, np.eye(a.shape[0])):
+        return T(sp.KroneckerDelta(SLOTS[0], SLOTS[1]), a.shape)
+    if isinstance(a, np.ndarray) and a.ndim:
+        return T(_index_expr(a, SLOTS[:a.ndim]), a.shape)
+    return as_t(a)
+
+
 def einsum(subscripts, *ops):
-    ops = [as_t(o) for o in ops]
+    ops = [_array_t(o) for o in ops]
     lhs, _, rhs = subscripts.replace(" ", "").partition("->")
     ins = lhs.split(",")
     if "." in subscripts:
@@ -531,7 +548,8 @@ def const_array(arr):
     key = (arr.shape, arr.dtype.str, arr.tobytes())
     hit = _CONSTS.get(key)
     if hit is None:
-        hit = _CONSTS[key] = (sp.IndexedBase(f"idx{len(_CONSTS)}", shape=arr.shape, integer=True), arr)
+        kind = {"integer": True} if arr.dtype.kind in "iub" else {"real": True}
+        hit = _CONSTS[key] = (sp.IndexedBase(f"idx{len(_CONSTS)}", shape=arr.shape, **kind), arr)
     return hit[0]
 
 
@@ -559,8 +577,8 @@ def _split_key(key, nd):
             out.extend(np.nonzero(k))
         else:
             out.append(k)
-    if Ellipsis in out:
-        e = out.index(Ellipsis)
+    if _b.any(k is Ellipsis for k in out):
+        e = next(p for p, k in enumerate(out) if k is Ellipsis)
         n_spec = len([k for k in out if k is not None and k is not Ellipsis])
         out = out[:e] + [slice(None)] * (nd - n_spec) + out[e + 1:]
     n_spec = len([k for k in out if k is not None])
@@ -688,25 +706,33 @@ def _along(index, axis, slots):
     return _index_expr(index, slots)
 
 
+def _idx_at(index, slots):
+    """Element ``index[slots]`` of an index given as an array or a template."""
+    if isinstance(index, T):
+        return index.e.xreplace({SLOTS[d]: s for d, s in enumerate(slots) if SLOTS[d] != s})
+    return _index_expr(index, slots)
+
+
 def gather(a, axis, index):
-    import numpy as np
     a = as_t(a)
-    index = np.asarray(index)
+    ishape = index.shape
     ax = axis % a.ndim
-    m = {SLOTS[ax]: _index_expr(index, SLOTS[:index.ndim])}
-    return T(a.e.xreplace(m), index.shape)
+    m = {SLOTS[ax]: _idx_at(index, SLOTS[:len(ishape)])}
+    return T(a.e.xreplace(m), ishape)
 
 
 def scatter_add(shape, dtype, axis, index, src):
     import numpy as np
     src = as_t(src)
-    index = np.asarray(index)
+    if not isinstance(index, T):
+        index = np.asarray(index)
     shape = tuple(shape)
     ax = axis % len(shape)
     dm = dummy(next_dummy(src.e))
     qs = list(SLOTS[:len(shape)])
     qs[ax] = dm
-    body = numeric(src.e.xreplace({SLOTS[ax]: dm})) * sp.KroneckerDelta(SLOTS[ax], _index_expr(index, qs))
+    body = numeric(at(src, tuple(index.shape)).xreplace({SLOTS[ax]: dm})) * \
+        sp.KroneckerDelta(SLOTS[ax], _idx_at(index, qs))
     body = sp.Sum(body, (dm, 0, index.shape[ax] - 1))
     conds = [SLOTS[d] < index.shape[d] for d in range(len(shape)) if d != ax and index.shape[d] < shape[d]]
     if conds:
@@ -716,7 +742,7 @@ def scatter_add(shape, dtype, axis, index, src):
 
 def scatter_put(a, axis, index, src):
     a = as_t(a)
-    hit = scatter_add(a.shape, None, axis, index, T(sp.Integer(1), tuple(__import__("numpy").shape(index))))
+    hit = scatter_add(a.shape, None, axis, index, T(sp.Integer(1), tuple(index.shape)))
     val = scatter_add(a.shape, None, axis, index, src) if isinstance(src, T) else as_t(src)
     return T(sp.Piecewise((numeric(at(val, a.shape)) if isinstance(val, T) else val.e, sp.Ne(hit.e, 0)),
                           (numeric(a.e), True)), a.shape)
@@ -728,7 +754,82 @@ def nonzero(a):
 
 class _Linalg:
     def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
         raise NoClosedForm(f"linalg.{name}")
 
 
 linalg = _Linalg()
+
+
+# ------------------------------------------------------------ matrix parts
+def _diag_index(offset):
+    t = sp.Symbol("_t", integer=True)
+    return (t, t + offset) if offset >= 0 else (t - offset, t)
+
+
+def diagonal(a, offset=0, axis1=0, axis2=1):
+    a = as_t(a)
+    nd = a.ndim
+    a1, a2 = axis1 % nd, axis2 % nd
+    rest = [d for d in range(nd) if d not in (a1, a2)]
+    n1, n2 = a.shape[a1], a.shape[a2]
+    length = _b.max(0, _b.min(n1, n2 - offset) if offset >= 0 else _b.min(n1 + offset, n2))
+    t = SLOTS[len(rest)]
+    m = {SLOTS[d]: SLOTS[k] for k, d in enumerate(rest)}
+    m[SLOTS[a1]], m[SLOTS[a2]] = (t, t + offset) if offset >= 0 else (t - offset, t)
+    return T(a.e.xreplace(m), tuple(a.shape[d] for d in rest) + (length,))
+
+
+def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
+    a, src = as_t(a), as_t(src)
+    nd = a.ndim
+    a1, a2 = axis1 % nd, axis2 % nd
+    rest = [d for d in range(nd) if d not in (a1, a2)]
+    p1, p2 = SLOTS[a1], SLOTS[a2]
+    m = {SLOTS[k]: SLOTS[d] for k, d in enumerate(rest)}
+    m[SLOTS[len(rest)]] = p1 if offset >= 0 else p2
+    return T(sp.Piecewise((numeric(src.e.xreplace(m)), sp.Eq(p2 - p1, offset)), (numeric(a.e), True)), a.shape)
+
+
+def trace(a, offset=0, axis1=0, axis2=1):
+    return sum(diagonal(a, offset, axis1, axis2), -1)
+
+
+def _tri(a, k, upper):
+    a = as_t(a)
+    i, j = SLOTS[a.ndim - 2], SLOTS[a.ndim - 1]
+    cond = (j - i >= k) if upper else (j - i <= k)
+    return T(sp.Piecewise((numeric(a.e), cond), (0, True)), a.shape)
+
+
+def triu(a, k=0):
+    return _tri(a, k, True)
+
+
+def tril(a, k=0):
+    return _tri(a, k, False)
+
+
+def cross(a, b, axis=-1):
+    a, b = as_t(a), as_t(b)
+    shape = broadcast_shapes(a.shape, b.shape)
+    ax = axis % len(shape)
+    p = SLOTS[ax]
+    ea, eb = at(a, shape), at(b, shape)
+
+    def comp(e, s):
+        return numeric(e.xreplace({p: sp.Mod(p + s, 3)}))
+    return T(comp(ea, 1) * comp(eb, 2) - comp(ea, 2) * comp(eb, 1), shape)
+
+
+def signbit(a):
+    return binary(sp.StrictLessThan, a, 0)
+
+
+def isinf(a):
+    return T(sp.false, as_t(a).shape)
+
+
+def adjugate(a):
+    raise NoClosedForm("adjugate")

@@ -27,7 +27,7 @@ def _rename(e, scope, order):
             if str(v).startswith("_d"):
                 for c in order:
                     if c not in inner_scope:
-                        mapping[v] = sp.Symbol(c, integer=True, nonnegative=True)
+                        mapping[v] = sp.Symbol(c, integer=True)   # not the slot symbol of the same name
                         inner_scope.add(c)
                         break
         e = e.xreplace(mapping)
