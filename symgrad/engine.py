@@ -204,12 +204,13 @@ class Contribution:
     """What a gradient remembers of the backward pass that produced it: the
     root edges and the seed gradients (None: ones).  Its closed form is built
     from this skeleton only when asked for."""
-    __slots__ = ("roots", "seeds", "cache", "__weakref__")
+    __slots__ = ("roots", "seeds", "cache", "hooked", "__weakref__")
 
     def __init__(self, roots, seeds):
         self.roots = roots
         self.seeds = seeds
         self.cache = None
+        self.hooked = False     # a hook replaced a gradient: the closed form is unknown
 
 
 # ----------------------------------------------------------------- recording
@@ -334,7 +335,7 @@ def record(op, inputs, params, out):
             if k in idx:
                 checks.append((t._vc, t._vc[0], k))
             else:
-                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel) \
+                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel, t._vc, t._vc[0]) \
                     if edges[k] is None else _Meta(t._data.shape, t._data.dtype)
     node.saved = saved
     node.ans = out if read_ans else None
@@ -495,7 +496,10 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         else:
             grads_out = _prepare(node, gbuf, xp)
             if node.hooks:
+                _HOOKED[0] = False
                 grads_out = _run_hooks(node, grads_out)
+                if _HOOKED[0] and contrib is not None:
+                    contrib.hooked = True
             for k, g in enumerate(grads_out):
                 for i in capture.get((node, k), ()):
                     results[i] = g if create_graph or g is None else _wrap(g)
@@ -517,11 +521,16 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         hit = capture.get((leaf, 0))
         if inputs is not None and hit is None:
             continue
+        _HOOKED[0] = False
         g = _prepare_leaf(leaf, g, conv)
+        entry_contrib = contrib
+        if _HOOKED[0] and contrib is not None:
+            entry_contrib = Contribution(contrib.roots, contrib.seeds)
+            entry_contrib.hooked = True
         for i in hit or ():
-            results[i] = g if create_graph else _result(g, contrib, _weakref(leaf))
+            results[i] = g if create_graph else _result(g, entry_contrib, _weakref(leaf))
         if accumulate:
-            _accumulate(leaf, g, create_graph, contrib)
+            _accumulate(leaf, g, create_graph, entry_contrib)
     unused = [k for k, r in enumerate(results) if r is None]
     if not accumulate and not allow_unused and unused:
         raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used "
@@ -593,7 +602,11 @@ def _run_hooks(node, grads_out):
             r = fn(gt)
             if r is not None:
                 grads_out[k] = r if isinstance(g, Tensor) else r._data
+                _HOOKED[0] = True
     return tuple(grads_out)
+
+
+_HOOKED = [False]
 
 
 def _apply_vjps(node, grads_out, xp, create_graph):
@@ -653,6 +666,7 @@ def _prepare_leaf(leaf, g, conv):
             r = fn(gt)
             if r is not None:
                 g = r if isinstance(g, Tensor) else r._data
+                _HOOKED[0] = True
     return g
 
 
@@ -692,7 +706,7 @@ def _release(node, retain_graph):
     if retain_graph or not (node.checks or node.ans is not None):
         return
     node.freed = True
-    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel) if e is None
+    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel, t._vc, t._vc[0]) if e is None
                    else _Meta(t._data.shape, t._data.dtype)) if isinstance(t, Tensor) else t
                   for t, e in zip_longest(node.saved, node.edges)]
     node.ans = None
@@ -755,6 +769,7 @@ def call_inplace(op, target, others, params):
             if isinstance(t, Tensor) and t.requires_grad and k < len(reads):
                 need |= reads[k][1]
         snap = _snapshot(target, copy=0 in need)
+    old_base = _base_before_write(target) if rg else None
     target._data[...] = out
     target._vc[0] += 1
     if target._gsrc is not None:
@@ -763,8 +778,20 @@ def call_inplace(op, target, others, params):
         node = record(op, (snap,) + tuple(others), params, target._data)
         if node.ans is not None:
             node.checks.append((target._vc, target._vc[0], -1))
-        _rebind(target, node)
+        _rebind(target, node, old_base)
     return target
+
+
+def _base_before_write(target):
+    # a constant base about to be partly overwritten through a view: its old
+    # values enter the closed form; keep them when that is free (uniform values)
+    b = target._base
+    if b is None or b._node is not None or b._rg:
+        return None
+    a = b._data
+    if a.size and (a == a.flat[0]).all():
+        return np.broadcast_to(a.flat[0], a.shape)
+    return None
 
 
 def _snapshot(t, copy):
@@ -778,7 +805,7 @@ def _snapshot(t, copy):
     return s
 
 
-def _rebind(target, node):
+def _rebind(target, node, old_base=None):
     b = target._base
     if b is None:
         target._node = node
@@ -786,7 +813,11 @@ def _rebind(target, node):
         return
     from .ops.shape import copy_slices_op
     value = _wrap(target._data, node, -1)
-    cs = record(copy_slices_op, (_snapshot(b, copy=False), value), {"chain": target._view}, None)
+    bsnap = _snapshot(b, copy=False)
+    if old_base is not None:
+        bsnap._data, bsnap._vc = old_base, [0]
+    cs = record(copy_slices_op, (bsnap, value), {"chain": target._view}, None)
+    cs.shape = b._data.shape
     b._node = cs
     b._out = -1
     target._node = node

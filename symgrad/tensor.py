@@ -81,14 +81,16 @@ def check_device(d):
 class _Meta:
     """Shape and dtype of a value a VJP rule reads only for its metadata; for
     a constant input also a weak reference to it (its name in closed forms)."""
-    __slots__ = ("shape", "dtype", "ref", "value", "skel")
+    __slots__ = ("shape", "dtype", "ref", "value", "skel", "vc", "ver")
 
-    def __init__(self, shape, dtype, ref=None, value=None, skel=None):
+    def __init__(self, shape, dtype, ref=None, value=None, skel=None, vc=None, ver=None):
         self.shape = shape
         self.dtype = dtype
         self.ref = ref
         self.value = value
         self.skel = skel
+        self.vc = vc            # the constant's version counter and its version when recorded:
+        self.ver = ver          # its values are the ones the graph used only while they agree
 
     @property
     def ndim(self):

@@ -32,12 +32,23 @@ def _unpack(res, is_tuple):
 def _prep(inputs, create_graph):
     # fresh tensors that require grad; under create_graph they stay connected
     # to the caller's graph so the result can be differentiated further
-    return tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_(True)
-                 for x in inputs)
+    out = tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_(True)
+                for x in inputs)
+    import weakref
+    for o, x in zip(out, inputs):
+        o.__dict__["_alias"] = weakref.ref(x)     # closed forms show the caller's name for it
+    return out
 
 
 def _post(ts, create_graph):
-    return tuple(ts) if create_graph else tuple(t.detach() for t in ts)
+    return tuple(ts) if create_graph else tuple(_detach_keeping_form(t) for t in ts)
+
+
+def _detach_keeping_form(t):
+    # the result is a constant for autograd, but its closed form stays known
+    d = t.detach()
+    d._gsrc = t._gsrc if t._gsrc is not None else ([("tensor", t)] if t._node is not None else None)
+    return d
 
 
 def _validate_v(v, other, other_is_tuple):
@@ -199,7 +210,10 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             for j, x in enumerate(inputs):
                 shape = tuple(out.shape) + tuple(x.shape)
                 if rows[j]:
-                    per_input.append(reshape(stack(rows[j]), shape))
+                    J = reshape(stack(rows[j]), shape)
+                    if J._node is None and all(r._gsrc is not None for r in rows[j]):
+                        J._gsrc = [("stack", list(rows[j]))]     # its closed form: the rows' closed forms
+                    per_input.append(J)
                 else:
                     per_input.append(_wrap(np.zeros(shape, x._data.dtype)))
             jac.append(_post(per_input, create_graph))

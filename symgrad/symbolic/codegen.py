@@ -141,6 +141,9 @@ class Compiler:
         if isinstance(e, sp.erf):
             a = self.compile(e.args[0], axes)
             return lambda env, memo: _erf(xp)(a(env, memo))
+        if isinstance(e, tns._round):
+            a = self.compile(e.args[0], axes)
+            return lambda env, memo: xp.round(a(env, memo))
         for cls, name in _FUNCS.items():
             if isinstance(e, cls):
                 a = self.compile(e.args[0], axes)

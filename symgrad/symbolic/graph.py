@@ -10,6 +10,7 @@ import sys
 import os
 import weakref
 
+import numpy as np
 import sympy as sp
 
 from ..tensor import Tensor, _Meta
@@ -41,6 +42,10 @@ class IdWeakMap:
 _BY_TENSOR = IdWeakMap()
 
 
+def _no_value():
+    return None
+
+
 class Leaf(sp.IndexedBase):
     """A leaf tensor's identity in a template (renamed for display)."""
 
@@ -62,7 +67,7 @@ def leaf_template(t):
     e = s if nd == 0 else s[tuple(SLOTS[:nd])]
     if t._data.dtype.kind == "b":
         e = sp.Ne(e, 0)
-    return T(e, t._data.shape)
+    return T(e, t._data.shape, t._data)
 
 
 class _Held:
@@ -79,7 +84,16 @@ class _Held:
 _HELD = {}
 
 
-def const_template(value, ref):
+def const_template(value, ref, fresh=True):
+    """A constant input.  Unnamed constants whose values are all equal (and
+    still the values the graph used) are written as that number."""
+    if fresh and value.size and value.dtype.kind in "fiu":
+        t = ref() if ref is not None else None
+        if (t is None or find_name(t) is None) and (value == value.flat[0]).all():
+            v = value.flat[0].item()
+            return T(tns.number(v), value.shape)
+    if not fresh:
+        return _anon(_Meta(value.shape, value.dtype, ref))
     held = _HELD.get(id(value))
     if held is None or held[0] is not value:
         held = _HELD[id(value)] = (value, _Held(value, ref))
@@ -88,9 +102,10 @@ def const_template(value, ref):
 
 def _anon(meta):
     if meta.value is not None:
-        return const_template(meta.value, meta.ref)
+        fresh = meta.vc is None or meta.vc[0] == meta.ver
+        return const_template(meta.value, meta.ref, fresh)
     n = next(_serial)
-    _LEAVES[n] = lambda: None
+    _LEAVES[n] = _no_value
     nd = len(meta.shape)
     s = sp.Symbol(f"_L{n}", real=True) if nd == 0 else sp.IndexedBase(f"_L{n}", shape=meta.shape, real=True)
     return T(s if nd == 0 else s[tuple(SLOTS[:nd])], meta.shape)
@@ -108,13 +123,17 @@ def _const_input(node, k):
     s = node.saved[k]
     if isinstance(s, Tensor):
         if s._skel is not None:
-            return node_template(s._skel)
+            return _with_value(node_template(s._skel), s._data)
         return const_template(s._data, weakref.ref(s))
     if isinstance(s, _Meta):
         if s.skel is not None:
-            return node_template(s.skel)
+            return _with_value(node_template(s.skel), s.value)
         return _anon(s)
     return s
+
+
+def _with_value(t, value):
+    return T(t.e, t.shape, value)
 
 
 def input_template(node, k):
@@ -156,6 +175,8 @@ def _skel_of(s):
 
 def _forward(n):
     ins = [input_template(n, k) for k in range(len(n.edges))]
+    if getattr(n.op, "forward", None) is None:
+        return _opaque(n, ins)
     try:
         out = n.op.forward(tns, *ins, **n.params)
     except tns.NoClosedForm:
@@ -198,8 +219,16 @@ def _seed_template(root_edge, seed, shape):
     if seed is None:
         return T(sp.Integer(1), shape)
     if isinstance(seed, Tensor):
-        if seed._data.size and (seed._data == 1).all():
+        a = seed._data
+        if a.size and (a == 1).all():
             return T(sp.Integer(1), shape)
+        if find_name(seed) is None and a.ndim and np.count_nonzero(a) == 1 and a.max() == 1:
+            # an unnamed one-hot seed (a Jacobian row): exactly a Kronecker delta
+            pos = np.unravel_index(int(np.argmax(a)), a.shape)
+            e = sp.Integer(1)
+            for d, p in enumerate(pos):
+                e *= sp.KroneckerDelta(SLOTS[d], int(p))
+            return T(e, shape)
         return leaf_template(seed)
     return T(sp.Integer(1), shape) if (seed == 1).all() else _anon(_Meta(shape, None))
 
@@ -256,6 +285,9 @@ def backward_templates(roots, seeds):
 
 def _vjp(node, k, g, ans, ins):
     op = node.op
+    if getattr(op, "vjp", None) is None:
+        shape = node.meta[k][0]
+        return T(sp.Function(f"grad_{op.name}_{k}")(*SLOTS[:len(shape)]), shape)
     try:
         if op.variadic:
             return op.vjp(tns, k, g, ans, *ins, **node.params)
@@ -284,6 +316,18 @@ def gradient_template(gt):
     shape = gt._data.shape
     for item in rec:
         kind = item[0]
+        if kind == "tensor":
+            part = tensor_template(item[1])
+            total = part if total is None else total + part
+            continue
+        if kind == "stack":
+            rows = [tensor_template(r) for r in item[1]]
+            part = tns.reshape(tns.stack(rows, 0), shape)
+            total = part if total is None else total + part
+            continue
+        if kind == "hooked":
+            raise RuntimeError("a hook changed this gradient during backward, so its closed form is unknown "
+                               "(the numbers include the hook's change)")
         if kind == "const":
             part = T(sp.Integer(0) if item[1] == 0 else tns.number(item[1]), shape)
         elif kind == "unknown":
@@ -291,6 +335,12 @@ def gradient_template(gt):
                                "x.grad.data.mul_(...)), so its closed form is unknown; zero it or recompute it")
         else:
             contrib, key = item[1], item[2]
+            if contrib is None:
+                raise RuntimeError("this gradient was computed with symbolic recording switched off "
+                                   "(sg.set_symbolic(False)); its closed form is unknown")
+            if contrib.hooked:
+                raise RuntimeError("a hook changed this gradient during backward, so its closed form is "
+                                   "unknown (the numbers include the hook's change)")
             if isinstance(key, weakref.ref):
                 key = key()
             if contrib.cache is None:
@@ -323,6 +373,9 @@ def find_name(t, depth=40):
             return None
     if t._name:
         return t._name
+    alias = t.__dict__.get("_alias")
+    if alias is not None and alias() is not None:
+        return find_name(alias(), depth)
     hit = _NAMECACHE.get(t)
     if hit:
         return hit

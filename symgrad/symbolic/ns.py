@@ -45,18 +45,29 @@ class MinOver(MaxOver):
 
 
 class ArgMaxOver(MaxOver):
-    """Index of the first maximum over a range (opaque)."""
+    """Index of the first maximum over a range; concrete ranges expand to a
+    ``Piecewise`` over the comparisons."""
     __slots__ = ()
 
     def doit(self, **hints):
         f, (d, lo, hi) = self.function, self.limits[0]
-        if lo.is_Integer and hi.is_Integer:
-            vals = [f.xreplace({d: sp.Integer(v)}).doit(**hints) for v in range(int(lo), int(hi) + 1)]
-            if _b.all(v.is_number for v in vals):
-                best = _b.max(range(len(vals)), key=lambda k: (float(vals[k]), -k) if type(self) is ArgMaxOver
-                           else (-float(vals[k]), -k))
-                return sp.Integer(best + int(lo))
-        return self
+        if not (lo.is_Integer and hi.is_Integer):
+            return self
+        vals = [f.xreplace({d: sp.Integer(v)}).doit(**hints) for v in range(int(lo), int(hi) + 1)]
+        better = (lambda a, b: a > b) if type(self) is ArgMaxOver else (lambda a, b: a < b)
+        if _b.all(v.is_number for v in vals):
+            best = 0
+            for k in range(1, len(vals)):
+                if better(float(vals[k]), float(vals[best])):
+                    best = k
+            return sp.Integer(best + int(lo))
+        # the first index whose value beats all earlier ones and is not beaten by a later one
+        pieces = []
+        for k, v in enumerate(vals):
+            cond = sp.And(*[better(v, w) for w in vals[:k]], *[sp.Not(better(w, v)) for w in vals[k + 1:]])
+            pieces.append((sp.Integer(k + int(lo)), cond))
+        pieces[-1] = (pieces[-1][0], True)
+        return sp.Piecewise(*pieces)
 
 
 class ArgMinOver(ArgMaxOver):
@@ -83,7 +94,20 @@ trunc = _unary(lambda x: sp.sign(x) * sp.floor(sp.Abs(x)))
 isfinite = _unary(lambda x: sp.true)
 isnan = _unary(lambda x: sp.false)
 logical_not = _unary(sp.Not)
-_round = sp.Function("round")
+class _round(sp.Function):
+    """Round half to even (piecewise constant: derivative 0)."""
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return sp.Integer(__import__("builtins").round(float(x)))
+
+    def fdiff(self, argindex=1):
+        return sp.Integer(0)
+
+
+_round.__name__ = "round"
 
 
 def round(a, decimals=0):
@@ -573,6 +597,10 @@ def _split_key(key, nd):
     key = key if isinstance(key, tuple) else (key,)
     out = []
     for k in key:
+        if isinstance(k, T):
+            if k.value is None:
+                raise NoClosedForm("indexing with a computed index")
+            k = np.asarray(k.value)
         if isinstance(k, np.ndarray) and k.dtype == np.bool_:
             out.extend(np.nonzero(k))
         else:
@@ -642,8 +670,9 @@ def getitem(t, key):
     return T(t.e.xreplace(m), shape)
 
 
-def index_add(shape, dtype, key, g):
-    """Template of zeros(shape) with ``g`` added at ``key``."""
+def _placed(shape, key, g):
+    """Where ``key`` writes into a tensor of ``shape``: (value of ``g`` that
+    lands at [i, j, ...], condition that something lands there)."""
     g = as_t(g)
     shape = tuple(shape)
     oshape, inmap = _index_map(key, shape)
@@ -679,27 +708,29 @@ def index_add(shape, dtype, key, g):
         body *= sp.KroneckerDelta(p, _index_expr(arr, [qmap[s] for s in bslots]))
     if limits:
         body = sp.Sum(body, *limits)
-    if conds:
-        body = sp.Piecewise((body, sp.And(*conds)), (0, True))
-    return T(body, shape)
+    return body, sp.And(*conds), bool(deltas)
+
+
+def index_add(shape, dtype, key, g):
+    """Template of zeros(shape) with ``g`` added at ``key``."""
+    body, cond, _ = _placed(shape, key, g)
+    return T(body if cond is sp.true else sp.Piecewise((body, cond), (0, True)), tuple(shape))
 
 
 def index_put(a, key, v):
-    """Template of ``a`` with ``a[key] = v`` (basic keys)."""
+    """Template of ``a`` with ``a[key] = v``."""
     a = as_t(a)
-    shape = a.shape
-    oshape, inmap = _index_map(key, shape)
-    if _b.any(h[0] == "adv" for h in inmap):
-        if isinstance(v, (int, float)) and v == 0:
-            mask = index_add(shape, None, key, T(sp.Integer(1), oshape))
-            return T(numeric(a.e) * (1 - sp.Min(1, mask.e)), shape)
+    oshape, _ = _index_map(key, a.shape)
+    v = as_t(v)
+    value, cond, advanced = _placed(a.shape, key, T(at(v, oshape), oshape) if v.shape != oshape else v)
+    if advanced:
+        if v.e == 0:
+            hit, _, _ = _placed(a.shape, key, T(sp.Integer(1), oshape))
+            return T(numeric(a.e) * (1 - sp.Min(1, hit)), a.shape)
         raise NoClosedForm("index_put with advanced indices")
-    placed = index_add(shape, None, key, T(at(as_t(v), oshape), oshape) if as_t(v).shape != oshape else as_t(v))
-    body = placed.e
-    if isinstance(body, sp.Piecewise):
-        (val, cond), _ = body.args
-        return T(sp.Piecewise((val, cond), (numeric(a.e), True)), shape)
-    return T(body, shape)
+    if cond is sp.true:
+        return T(value, a.shape)
+    return T(sp.Piecewise((value, cond), (numeric(a.e), True)), a.shape)
 
 
 def _along(index, axis, slots):
@@ -728,12 +759,13 @@ def scatter_add(shape, dtype, axis, index, src):
         index = np.asarray(index)
     shape = tuple(shape)
     ax = axis % len(shape)
-    dm = dummy(next_dummy(src.e))
+    dm = dummy(next_dummy(src.e, index.e) if isinstance(index, T) else next_dummy(src.e))
     qs = list(SLOTS[:len(shape)])
     qs[ax] = dm
     body = numeric(at(src, tuple(index.shape)).xreplace({SLOTS[ax]: dm})) * \
         sp.KroneckerDelta(SLOTS[ax], _idx_at(index, qs))
-    body = sp.Sum(body, (dm, 0, index.shape[ax] - 1))
+    n = index.shape[ax]
+    body = body.xreplace({dm: 0}) if n == 1 else sp.Sum(body, (dm, 0, n - 1))
     conds = [SLOTS[d] < index.shape[d] for d in range(len(shape)) if d != ax and index.shape[d] < shape[d]]
     if conds:
         body = sp.Piecewise((body, sp.And(*conds)), (0, True))

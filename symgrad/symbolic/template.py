@@ -69,13 +69,14 @@ def numeric(e):
 
 class T:
     """A template: ``expr`` is element ``[i, j, ...]`` of a tensor of ``shape``."""
-    __slots__ = ("e", "shape")
+    __slots__ = ("e", "shape", "value")
     __array_priority__ = 2000
     dtype = None
 
-    def __init__(self, e, shape=()):
+    def __init__(self, e, shape=(), value=None):
         self.e = e
         self.shape = tuple(int(s) for s in shape)
+        self.value = value          # a constant's numbers, for data-dependent uses (masks as indices)
 
     @property
     def ndim(self):
