@@ -19,6 +19,9 @@ from .engine import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inf
 from ._print import set_printoptions  # noqa
 from . import autograd, cuda, linalg  # noqa
 from . import nn, optim  # noqa
+# verify/crosscheck load SymPy and JAX only when called; importing the
+# function binds the name over the same-named submodule
+from .verify import verify, Verdict, FormulaError  # noqa: E402
 
 globals().update(_F)
 _ops.attach()
@@ -29,6 +32,18 @@ def lambdify(t, backend="numpy"):
     ``symgrad.symbolic.lambdify``."""
     from .symbolic import lambdify as _l
     return _l(t, backend)
+
+
+def pprint(t, cse=False, use_unicode=True):
+    """Pretty-print a tensor's closed form; see ``symgrad.symbolic.pprint``."""
+    from .symbolic import pprint as _p
+    return _p(t, cse, use_unicode)
+
+
+def latex(t, cse=False):
+    """LaTeX of a tensor's closed form; see ``symgrad.symbolic.latex``."""
+    from .symbolic import latex as _l
+    return _l(t, cse)
 
 
 def is_tensor(obj):

@@ -204,11 +204,12 @@ class Contribution:
     """What a gradient remembers of the backward pass that produced it: the
     root edges and the seed gradients (None: ones).  Its closed form is built
     from this skeleton only when asked for."""
-    __slots__ = ("roots", "seeds", "cache", "hooked", "__weakref__")
+    __slots__ = ("roots", "seeds", "cache", "hooked", "outputs", "__weakref__")
 
-    def __init__(self, roots, seeds):
+    def __init__(self, roots, seeds, outputs=()):
         self.roots = roots
         self.seeds = seeds
+        self.outputs = outputs  # weak references to the differentiated tensors (for their names)
         self.cache = None
         self.hooked = False     # a hook replaced a gradient: the closed form is unknown
 
@@ -240,9 +241,14 @@ def call(op, inputs, params):
             out = np.asarray(out)
         if rule != "keep" and rule != "compare" and out.dtype != npdt:
             out = out.astype(npdt)
-        if rg and _state["grad"] and op.differentiable:
-            node = record(op, inputs, params, out)
-            return _check_outputs(node, (_wrap(out, node, -1),))[0]
+        if rg and _state["grad"]:
+            if op.differentiable:
+                node = record(op, inputs, params, out)
+                return _check_outputs(node, (_wrap(out, node, -1),))[0]
+            # not differentiable (a comparison): keep the skeleton, for closed forms only
+            res = _wrap(out)
+            res._skel = record(op, inputs, params, out)
+            return res
         return _wrap(out)
     outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
     if rg and _state["grad"] and op.differentiable:
@@ -296,7 +302,7 @@ def record(op, inputs, params, out):
         if callable(op.grad_fn):
             cls = node_class(op.grad_fn(params))
         else:
-            cls = op._node_cls = node_class(op.grad_fn)
+            cls = op._node_cls = node_class(op.grad_fn or op.name)
     node = cls()
     node.op = op
     node.params = params
@@ -324,7 +330,7 @@ def record(op, inputs, params, out):
         idx = set(range(n)) if i == "all" else i
     else:
         for k, e in enumerate(edges):
-            if e is not None:
+            if e is not None and k < len(reads):     # a skeleton-only node has no rules
                 ra, i = reads[k]
                 read_ans = read_ans or ra
                 idx |= i
@@ -486,7 +492,8 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             _accum_edge(buffers, e, g)
     deps, order = _collect(root_edges)
     useful = None if inputs is None else _useful(order, capture)
-    contrib = None if create_graph else Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)))
+    contrib = None if create_graph else Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)),
+                                                     tuple(_weakref(t) for t in roots))
     ready = [n for n in order if n not in deps]
     while ready:
         node = ready.pop()

@@ -237,6 +237,16 @@ class Tensor:
         from .symbolic import exprs_of
         return exprs_of(self, max_elements)
 
+    def _repr_latex_(self):
+        # notebooks: tensors with a history or a gradient show their closed form
+        if self._node is None and self._gsrc is None:
+            return None
+        try:
+            from .symbolic import latex
+            return "$" + latex(self) + r"\quad\to\quad$" + "<pre>" + repr(self) + "</pre>"
+        except Exception:
+            return None
+
     def evaluate(self, backend="numpy"):
         """Evaluate this tensor's closed form at the leaves' current values."""
         from .symbolic import evaluate

@@ -100,3 +100,69 @@ def evaluate(t, backend="numpy"):
     """
     f, leaves = lambdify(t, backend)
     return f(*[l._data for l in leaves])
+
+
+def _lhs(t, latex=False):
+    """How a closed form is introduced: ``∂out/∂x[i, j]`` for a gradient from
+    one backward pass, else the tensor's own name and index."""
+    from .graph import find_name
+    from .printing import index_str
+    idx = index_str(t.shape)
+    rec = t._gsrc
+    if rec and len(rec) >= 1 and rec[-1][0] == "bw" and all(r[0] in ("bw", "const") for r in rec):
+        contrib, key = rec[-1][1], rec[-1][2]
+        leaf = key() if callable(key) else None
+        outs = [r() for r in getattr(contrib, "outputs", ())]
+        rname = (find_name(outs[0]) if len(outs) == 1 and outs[0] is not None else None) or "out"
+        lname = (find_name(leaf) if leaf is not None else None) or "x"
+        if latex:
+            sub = ",".join(str(s) for s in t.index)
+            return rf"\frac{{\partial\, {rname}}}{{\partial\, {lname}_{{{sub}}}}}" if sub else \
+                rf"\frac{{\partial\, {rname}}}{{\partial\, {lname}}}"
+        return f"∂{rname}/∂{lname}{idx}"
+    name = find_name(t) or "t"
+    if latex:
+        sub = ",".join(str(s) for s in t.index)
+        return f"{name}_{{{sub}}}" if sub else name
+    return f"{name}{idx}"
+
+
+def pprint(t, cse=False, use_unicode=True):
+    """Print ``t``'s closed form with SymPy's pretty printer; ``cse=True`` pulls
+    common subexpressions out as named intermediates (readable for networks).
+
+    >>> import symgrad as sg
+    >>> x = sg.tensor(2., requires_grad=True)
+    >>> sg.pprint(x ** 3 + x)
+    t = x³ + x
+    """
+    import sympy as sp
+    e = expr_of(t)
+    lhs = _lhs(t)
+    if cse:
+        reps, (red,) = sp.cse(e, symbols=sp.numbered_symbols("z"))
+        for s, v in reps:
+            print(f"{s} = " + sp.pretty(v, use_unicode=use_unicode))
+        e = red
+    body = sp.pretty(e, use_unicode=use_unicode)
+    pad = " " * (len(lhs) + 3)
+    print(lhs + " = " + body.replace("\n", "\n" + pad))
+
+
+def latex(t, cse=False):
+    """LaTeX of ``t``'s closed form, introduced by ``∂out/∂x_{i,j}`` for a gradient.
+
+    >>> import symgrad as sg
+    >>> x = sg.tensor(2., requires_grad=True)
+    >>> _ = (x ** 2).backward()
+    >>> sg.latex(x.grad)
+    '\\\\frac{\\\\partial\\\\, out}{\\\\partial\\\\, x} = 2 x'
+    """
+    import sympy as sp
+    e = expr_of(t)
+    if cse:
+        reps, (red,) = sp.cse(e, symbols=sp.numbered_symbols("z"))
+        lines = [f"{sp.latex(s)} &= {sp.latex(v)}" for s, v in reps]
+        lines.append(f"{_lhs(t, latex=True)} &= {sp.latex(red)}")
+        return r"\begin{aligned}" + r"\\ ".join(lines) + r"\end{aligned}"
+    return f"{_lhs(t, latex=True)} = {sp.latex(e)}"

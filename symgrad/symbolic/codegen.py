@@ -191,7 +191,9 @@ class Compiler:
             if factors is not None:
                 return _contract(xp, [f(env, memo) for f in factors], n)
             v = _pad(xp, f_body(env, memo), n + 1)
-            v = xp.broadcast_to(v, v.shape[:n] + (size,))
+            if np.ndim(v) == 0:
+                v = xp.full((1,) * n + (size,), v)
+            v = xp.broadcast_to(v, tuple(np.shape(v))[:n] + (size,))
             if not fixed:
                 m = _pad(xp, f_mask(env, memo), n + 1)
                 fill = {"sum": 0, "prod": 1, "max": -np.inf, "min": np.inf}.get(kind, 0)

@@ -430,4 +430,15 @@ def display(e):
     from .printing import rename_dummies
     mapping = leaf_names(e)
     e = e.xreplace(mapping) if mapping else e
-    return rename_dummies(sp.factor_terms(e, clear=True), avoid={str(v) for v in mapping.values()})
+    return rename_dummies(numeric_content(e), avoid={str(v) for v in mapping.values()})
+
+
+def numeric_content(e):
+    """Pull the numeric content out of every sum: ``3*x/2 + 3`` prints as
+    ``3*(x + 2)/2`` (SymPy would otherwise distribute it back)."""
+    from sympy.core.mul import _keep_coeff
+
+    def pull(a):
+        c, p = a.as_content_primitive()
+        return _keep_coeff(c, p) if c != 1 else a
+    return e.replace(lambda a: isinstance(a, sp.Add), pull)

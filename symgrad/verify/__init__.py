@@ -1,0 +1,620 @@
+"""``symgrad.verify``: check a hand-derived formula against a tensor's closed form.
+
+A claim is compared with the tensor numerically first (at the leaves' own
+values, then at random points near them), which finds a wrong claim at
+once and names a counterexample; a claim that agrees everywhere it was
+tried is then proved by simplifying the difference on the shape-generic
+closed form, in a worker with a time limit.  Importing this module loads
+neither SymPy nor JAX.
+"""
+import sys
+import time
+
+from .parser import FormulaError, parse, SympyBuilder, INDEX_NAMES   # noqa: F401
+from .verdict import Verdict, Counterexample, run_with_deadline
+
+__all__ = ["verify", "Verdict", "Counterexample", "FormulaError"]
+
+# relative tolerance of a comparison with the tensor's own numbers, by dtype;
+# at random points both sides are evaluated from closed forms in float64
+_RTOL = {"float64": 1e-7, "float32": 2e-3, "float16": 5e-2, "bfloat16": 5e-2}
+_POINT_RTOL = 1e-7
+MAX_LIST_CLAIM = 4096          # elements of a claim given as a nested list
+_ELEMENTWISE_PROOF = 64        # a small tensor is also proved element by element
+
+
+def verify(t, claim, *, points=3, timeout=3.0, seed=0):
+    """Check ``claim`` against the closed form of ``t`` (a gradient, a
+    Jacobian, any tensor with a closed form) and return a ``Verdict``.
+
+    ``claim`` is a string in the leaves' names (``"3/2*(x + 2)"``, with the
+    tensor's index symbols ``i, j, ...``; a leaf's bare name is its element
+    at the tensor's own index), a SymPy expression, a number, or a nested
+    list of these, one per element of a small tensor.  The claim is compared
+    with ``t`` at the leaves' own values and at ``points`` random points,
+    then proved symbolically within ``timeout`` seconds.
+
+    >>> import symgrad as sg
+    >>> x = sg.ones(2, 2, requires_grad=True)
+    >>> out = ((x + 2) * (x + 2) * 3).mean()
+    >>> _ = out.backward()
+    >>> sg.verify(x.grad, "3/2*(x + 2)")
+    proved: ∂out/∂x[i, j] = 3*(x[i, j] + 2)/2
+    >>> v = sg.verify(x.grad, "3*(x + 2)")
+    >>> bool(v), v.how, v.counterexample
+    (False, 'disproved', at x[0, 0] = 1.0: claimed 9.0, actual 4.5)
+    """
+    from ..tensor import Tensor
+    if not isinstance(t, Tensor):
+        raise TypeError(f"verify() needs a symgrad Tensor, not {type(t).__name__}")
+    if int(points) < 0 or timeout is None or float(timeout) < 0:
+        raise ValueError("points and timeout must be non-negative")
+    start = time.perf_counter()
+    ctx = _Context(t)
+    c = ctx.claim(claim)
+    ce, used, note = _numeric(ctx, c, int(points), seed)
+    timeout = float(timeout)
+    common = dict(label=ctx.label, closed_form=ctx.show(ctx.tpl.e), claim=ctx.show_claim(c), points=used,
+                  timeout=timeout, note=note)
+    if ce is not None:
+        done, diff = run_with_deadline(lambda: ctx.difference(c, simplify=True), min(timeout, 1.0))
+        if not done:
+            diff = ctx.difference(c, simplify=False)
+        return Verdict(False, "disproved", diff, ce, elapsed=time.perf_counter() - start, **common)
+    done, res = run_with_deadline(lambda: ctx.prove(c), timeout)
+    elapsed = time.perf_counter() - start
+    if done and res[0] == "proved":
+        return Verdict(True, "proved", 0, None, elapsed=elapsed, **common)
+    if done and res[0] == "disproved":
+        return Verdict(False, "disproved", res[1], None, elapsed=elapsed, **common)
+    diff = res[1] if done else None
+    if used == 0:
+        v = Verdict(False, "undecided", diff, None, elapsed=elapsed, **common)
+        v.note = ((note + "; ") if note else "") + "no point where both sides are finite numbers, and not proved"
+        return v
+    return Verdict(True, "numerically", diff, None, elapsed=elapsed, **common)
+
+
+# ------------------------------------------------------------------ context
+class _Context:
+    """A tensor's closed form, its leaves, their names, and the claim's
+    vocabulary."""
+
+    def __init__(self, t):
+        import sympy as sp
+        from ..symbolic.graph import tensor_template, leaf_names, leaf_symbol
+        from ..symbolic.template import SLOTS
+        self.sp = sp
+        self.t = t
+        self.shape = tuple(t.shape)
+        self.tpl = tensor_template(t)
+        extra = [leaf_symbol(leaf) for leaf in _related_leaves(t)]
+        self.names = leaf_names(sp.Tuple(self.tpl.e, *extra))         # identity -> display
+        self.syms = sorted(self.names, key=lambda s: int(s.name[2:]))
+        self.slots = tuple(SLOTS[:len(self.shape)])
+        self.by_name = {str(d): s for s, d in self.names.items()}
+        self.indices = {INDEX_NAMES[k]: s for k, s in enumerate(self.slots) if k < len(INDEX_NAMES)}
+        self.bare = {}
+        for n, s in self.by_name.items():
+            if isinstance(s, sp.IndexedBase):
+                idx = _aligned(tuple(int(d) for d in s.shape), self.shape, self.slots)
+                if idx is not None:
+                    self.bare[n] = s[idx]
+        self.label = _label(t, self)
+
+    # claims
+    def builder(self):
+        return SympyBuilder(self.by_name, self.bare, self.indices)
+
+    def claim(self, claim):
+        """The claim as ``("generic", expr)`` in the tensor's index symbols or
+        ``("elements", {index: expr})``."""
+        import numpy as np
+        sp = self.sp
+        if isinstance(claim, np.ndarray):
+            claim = claim.tolist()
+        if isinstance(claim, (list, tuple)):
+            return ("elements", self.elements(claim))
+        return ("generic", self.one(claim))
+
+    def one(self, c):
+        sp = self.sp
+        if isinstance(c, str):
+            return parse(c, self.builder())
+        if isinstance(c, bool):
+            raise FormulaError("a claim cannot be a bool")
+        if isinstance(c, (int, float)):
+            return self.builder().number(c)
+        if isinstance(c, sp.Basic):
+            return self.adopt(c)
+        if hasattr(c, "dtype") and getattr(c, "shape", None) == ():
+            return self.one(c.item())
+        raise FormulaError(f"a claim must be a string, a number, a SymPy expression or a nested list, "
+                           f"not {type(c).__name__}")
+
+    def elements(self, claim):
+        import numpy as np
+        shape = _nested_shape(claim)
+        size = int(np.prod(shape)) if shape else 1
+        if size > MAX_LIST_CLAIM:
+            raise FormulaError(f"a list claim of {size} elements is too large (at most {MAX_LIST_CLAIM}); "
+                               "write one formula in the index symbols instead")
+        if shape != self.shape:
+            if _squeezed(shape) != _squeezed(self.shape):
+                raise FormulaError(f"the claim has shape {list(shape)} but the tensor has shape "
+                                   f"{list(self.shape)}")
+        flat = _flatten(claim)
+        out = {}
+        for k, idx in enumerate(np.ndindex(*self.shape)):
+            e = self.one(flat[k])
+            out[idx] = e.xreplace(dict(zip(self.slots, map(self.sp.Integer, idx))))
+        return out
+
+    def adopt(self, e):
+        """A SymPy expression the user built: symbols matched by name."""
+        sp = self.sp
+        rep = {}
+        free = e.free_symbols
+        for a in e.atoms(sp.Indexed):
+            base = self.by_name.get(str(a.base.label))
+            if not isinstance(base, sp.IndexedBase):
+                raise FormulaError(f"unknown name {str(a.base.label)!r} in the claim")
+            if len(a.indices) != len(base.shape):
+                raise FormulaError(f"{a.base.label} has {len(base.shape)} dims, got {len(a.indices)} indices")
+            rep[a] = base[tuple(i.xreplace(self._symbol_map(i.free_symbols, free)) for i in a.indices)]
+        e = e.xreplace(rep)
+        others = {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} - \
+            {b.label for b in self.names if isinstance(b, sp.IndexedBase)} - set(self.slots)
+        return e.xreplace(self._symbol_map(others, others))
+
+    def _symbol_map(self, syms, free):
+        sp = self.sp
+        m = {}
+        for s in syms:
+            if s in self.names or s in self.slots or s not in free:
+                continue
+            n = str(s)
+            if n in self.indices:
+                m[s] = self.indices[n]
+            elif isinstance(self.by_name.get(n), sp.Symbol):
+                m[s] = self.by_name[n]
+            elif n in self.bare:
+                m[s] = self.bare[n]
+            else:
+                raise FormulaError(f"unknown symbol {n!r} in the claim (known: "
+                                   f"{', '.join(sorted(set(self.by_name) | set(self.indices)))})")
+        return m
+
+    # display
+    def show(self, e):
+        sp = self.sp
+        from ..symbolic.printing import rename_dummies
+        e = e.xreplace(self.names)
+        return rename_dummies(sp.factor_terms(e, clear=True), avoid={str(v) for v in self.names.values()})
+
+    def show_claim(self, c):
+        kind, e = c
+        if kind == "generic":
+            return self.show(e)
+        return self.sp.Array([self.show(v) for v in e.values()], self.shape) if self.shape else \
+            self.show(next(iter(e.values())))
+
+    # symbolic
+    def concrete(self, idx):
+        """The closed form of element ``idx``, sums over fixed ranges unrolled."""
+        sp = self.sp
+        from ..symbolic import _integer_values
+        v = self.tpl.e.xreplace(dict(zip(self.slots, map(sp.Integer, idx)))).doit()
+        ints = _integer_values(v)
+        for _ in range(4):
+            rep = {a: sp.Integer(int(ints[str(a.base)][tuple(int(i) for i in a.indices)]))
+                   for a in v.atoms(sp.Indexed) if str(a.base) in ints and all(i.is_Integer for i in a.indices)}
+            if not rep:
+                break
+            v = v.xreplace(rep).doit()
+        return v
+
+    def difference(self, c, simplify):
+        sp = self.sp
+        kind, e = c
+        if kind == "generic":
+            d = e - self.tpl.e
+            return self.show(sp.simplify(d) if simplify else d)
+        diffs = [(sp.simplify(v - self.concrete(idx)) if simplify else v - self.concrete(idx))
+                 for idx, v in e.items()]
+        return sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0])
+
+    def prove(self, c):
+        """``("proved", 0)``, ``("disproved", difference)`` when the
+        difference simplifies to a nonzero number, else ``("open", difference)``."""
+        import numpy as np
+        sp = self.sp
+        kind, e = c
+        if kind == "generic":
+            z, d = _is_zero(_canonical(_evaluable(e)) - _canonical(_evaluable(self.tpl.e)))
+            if z:
+                return ("proved", 0)
+            if d.is_number and d.is_zero is False:
+                return ("disproved", self.show(d))
+            if int(np.prod(self.shape)) > _ELEMENTWISE_PROOF:
+                return ("open", self.show(d))
+            claims = {idx: e.xreplace(dict(zip(self.slots, map(sp.Integer, idx)))) for idx in np.ndindex(*self.shape)}
+            generic = d
+        else:
+            claims, generic = e, None
+        diffs = []
+        for idx, v in claims.items():
+            z, d = _is_zero((v - self.concrete(idx)).doit())
+            if not z and d.is_number and d.is_zero is False:
+                return ("disproved", self.show(d) if generic is None else self.show(generic))
+            diffs.append(d)
+        if all(d == 0 for d in diffs):
+            return ("proved", 0)
+        if generic is not None:
+            return ("open", self.show(generic))
+        return ("open", sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0]))
+
+
+def _canonical(e, memo=None):
+    """``e`` with the variables of every sum (and max/min over a range)
+    renamed as the template namespace names them: numbered from one past
+    the dummies inside, innermost first.  Sums that differ only in the
+    names of their variables become structurally equal."""
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    from ..symbolic.template import dummy, next_dummy
+    memo = {} if memo is None else memo
+    hit = memo.get(e)
+    if hit is not None:
+        return hit
+    if not e.args or not e.has(ExprWithLimits):
+        out = e
+    elif isinstance(e, ExprWithLimits):
+        f = _canonical(e.function, memo)
+        n = next_dummy(f, *[b for lim in e.limits for b in lim[1:]])
+        limits, rename = [], {}
+        for v, *bounds in e.limits:
+            d = dummy(n)
+            n += 1
+            rename[v] = d
+            limits.append((d, *[sp.sympify(b).xreplace(rename) for b in bounds]))
+        out = type(e)(f.xreplace(rename), *limits)
+    else:
+        args = [_canonical(a, memo) if isinstance(a, sp.Basic) else a for a in e.args]
+        out = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
+    memo[e] = out
+    return out
+
+
+def _is_zero(d):
+    import sympy as sp
+    if d == 0:
+        return True, d
+    if sp.expand(d) == 0:
+        return True, sp.Integer(0)
+    s = sp.simplify(d)
+    if s == 0:
+        return True, s
+    if s.has(sp.tanh, sp.cosh, sp.sinh, sp.tan, sp.sin, sp.cos):
+        if sp.simplify(sp.expand(s.rewrite(sp.exp))) == 0:
+            return True, sp.Integer(0)
+    return False, s
+
+
+def _aligned(leaf_shape, shape, slots):
+    """The index a leaf's bare name stands for at element ``slots`` of a
+    tensor of ``shape`` (numpy's broadcasting alignment), or None."""
+    import sympy as sp
+    off = len(shape) - len(leaf_shape)
+    if off < 0:
+        return None
+    idx = []
+    for d, s in enumerate(leaf_shape):
+        if s == shape[d + off]:
+            idx.append(slots[d + off])
+        elif s == 1:
+            idx.append(sp.Integer(0))
+        else:
+            return None
+    return tuple(idx)
+
+
+def _nested_shape(c):
+    if isinstance(c, (list, tuple)):
+        if not c:
+            raise FormulaError("an empty list is not a claim")
+        shapes = {_nested_shape(v) for v in c}
+        if len(shapes) != 1:
+            raise FormulaError("a list claim must be rectangular (all rows the same length)")
+        return (len(c),) + shapes.pop()
+    return ()
+
+
+def _flatten(c):
+    if isinstance(c, (list, tuple)):
+        return [v for row in c for v in _flatten(row)]
+    return [c]
+
+
+def _squeezed(shape):
+    return tuple(s for s in shape if s != 1)
+
+
+# ------------------------------------------------------------------ numbers
+def _numeric(ctx, c, points, seed):
+    """Compare at the leaves' own values and at ``points`` random points.
+    Returns ``(counterexample or None, points compared, note)``."""
+    import numpy as np
+    own = _values(ctx)
+    claim_f = _claim_evaluator(ctx, c)
+    cf = _evaluator(ctx, ctx.tpl.e)
+    numbers = np.asarray(ctx.t._data, dtype=np.float64)
+    note = None
+    rtol = _RTOL.get(ctx.t.dtype.name if hasattr(ctx.t.dtype, "name") else "", 1e-7)
+    used = 0
+    actual = numbers
+    if cf is not None and own is not None:
+        at_own = cf(own)
+        if at_own is not None:
+            bad = _first_mismatch(at_own, numbers, rtol)
+            if bad is not None:
+                note = (f"the closed form of {ctx.label} disagrees with its numbers at the leaves' current "
+                        f"values (element {list(bad)}); were leaves changed after it was computed? "
+                        "The claim is compared with the closed form")
+                actual = at_own
+    if claim_f is None or own is None:
+        return None, 0, note
+    claimed = claim_f(own)
+    if claimed is not None:
+        bad = _first_mismatch(claimed, actual, rtol if actual is numbers else _POINT_RTOL)
+        if bad is not None:
+            return _counterexample(ctx, c, bad, own, claimed, actual, "the tensor's own values"), 1, note
+        used += _any_finite(claimed, actual)
+    if cf is None:
+        return None, used, note
+    rng = np.random.default_rng(seed)
+    for k in range(1, points + 1):
+        pt = _perturbed(ctx, own, rng, k)
+        a, b = cf(pt), claim_f(pt)
+        if a is None or b is None:
+            continue
+        bad = _first_mismatch(b, a, _POINT_RTOL)
+        if bad is not None:
+            return _counterexample(ctx, c, bad, pt, b, a, f"random point {k}", full=True), used + 1, note
+        used += _any_finite(a, b)
+    return None, used, note
+
+
+def _values(ctx):
+    """Leaf symbol -> its values (float leaves as float64), or None if a
+    leaf's values are gone."""
+    import numpy as np
+    from ..symbolic.graph import _LEAVES
+    out = {}
+    for s in ctx.syms:
+        ref = _LEAVES.get(int(s.name[2:]))
+        leaf = ref() if ref is not None else None
+        if leaf is None or getattr(leaf, "_data", None) is None:
+            out[s] = None
+            continue
+        a = np.asarray(leaf._data)
+        out[s] = a.astype(np.float64) if a.dtype.kind == "f" else a
+    return out
+
+
+def _is_variable(ctx, s):
+    from ..symbolic.graph import _LEAVES
+    from ..tensor import Tensor
+    ref = _LEAVES.get(int(s.name[2:]))
+    leaf = ref() if ref is not None else None
+    return isinstance(leaf, Tensor) and leaf.requires_grad and leaf._data.dtype.kind == "f"
+
+
+def _perturbed(ctx, own, rng, k):
+    """Random values for the leaves that require grad: odd points scale each
+    value by a random positive factor (keeping signs, so logarithms stay
+    defined), even points draw fresh normal values; constants keep theirs."""
+    import numpy as np
+    pt = dict(own)
+    for s, v in own.items():
+        if v is None or not _is_variable(ctx, s):
+            continue
+        if k % 2:
+            nz = v != 0
+            pt[s] = np.where(nz, v * np.exp(0.5 * rng.standard_normal(v.shape)), 0.5 * rng.standard_normal(v.shape))
+        else:
+            scale = max(1.0, float(np.abs(v).max())) if v.size else 1.0
+            pt[s] = scale * rng.standard_normal(v.shape)
+    return pt
+
+
+def _evaluable(e):
+    # sums of a constant (an element count) are folded to their number
+    import sympy as sp
+    return e.replace(lambda a: isinstance(a, sp.Sum) and not (a.function.free_symbols & {v for v, *_ in a.limits}),
+                     lambda a: a.doit())
+
+
+def _evaluator(ctx, e, shape=None):
+    """``f(values) -> float64 array`` of ``e`` over the tensor's shape, or
+    None when ``e`` cannot be evaluated (opaque functions, lost values)."""
+    import numpy as np
+    from ..symbolic.codegen import Compiled
+    from ..symbolic.template import T
+    shape = ctx.shape if shape is None else shape
+    try:
+        comp = Compiled(T(_evaluable(e), shape), ctx.syms, [str(s) for s in ctx.syms], np)
+    except Exception:
+        return None
+    needed = {s for s in ctx.syms if e.has(s)}
+
+    def f(values):
+        if any(values.get(s) is None for s in needed):
+            return None
+        args = [values[s] if values[s] is not None else np.zeros(0) for s in ctx.syms]
+        try:
+            with np.errstate(all="ignore"):
+                out = comp(*args)
+            return np.broadcast_to(np.asarray(out, dtype=np.float64), shape)
+        except (ArithmeticError, ValueError, TypeError, IndexError, RuntimeError):
+            return None
+    return f
+
+
+def _claim_evaluator(ctx, c):
+    import numpy as np
+    kind, e = c
+    if kind == "generic":
+        return _evaluator(ctx, e)
+    fs = {idx: _evaluator(ctx, v, ()) for idx, v in e.items()}
+    if any(f is None for f in fs.values()):
+        return None
+
+    def f(values):
+        out = np.empty(ctx.shape, dtype=np.float64)
+        for idx, g in fs.items():
+            v = g(values)
+            if v is None:
+                return None
+            out[idx] = v
+        return out
+    return f
+
+
+def _first_mismatch(claimed, actual, rtol):
+    """Index of the first element (C order) where two finite values differ
+    beyond ``rtol`` (relative, with an absolute floor at 1e-3 of the
+    largest value); pairs with a nan or inf are skipped."""
+    import numpy as np
+    a = np.asarray(actual, dtype=np.float64)
+    b = np.asarray(claimed, dtype=np.float64)
+    ok = np.isfinite(a) & np.isfinite(b)
+    if not ok.any():
+        return None
+    scale = float(np.abs(a[ok]).max())
+    tol = rtol * (np.abs(a) + np.abs(b)) / 2 + rtol * 1e-3 * scale
+    bad = ok & (np.abs(a - b) > tol)
+    if not bad.any():
+        return None
+    return tuple(int(i) for i in np.argwhere(bad)[0])
+
+
+def _any_finite(a, b):
+    import numpy as np
+    return int(bool((np.isfinite(a) & np.isfinite(b)).any()))
+
+
+def _counterexample(ctx, c, idx, values, claimed, actual, point, full=False):
+    import numpy as np
+    sp = ctx.sp
+    kind, e = c
+    at = dict(zip(ctx.slots, map(sp.Integer, idx)))
+    exprs = [ctx.tpl.e.xreplace(at), e.xreplace(at) if kind == "generic" else e[idx]]
+    shown = {}
+    for ex in exprs:
+        for a in sorted(ex.atoms(sp.Indexed), key=str):
+            if a.base in ctx.names and all(i.is_Integer for i in a.indices) and values.get(a.base) is not None:
+                key = str(ctx.names[a.base]) + "[" + ", ".join(str(i) for i in a.indices) + "]"
+                shown[key] = float(values[a.base][tuple(int(i) for i in a.indices)])
+        for s in sorted(ex.free_symbols, key=str):
+            if isinstance(s, sp.Symbol) and s in ctx.names and values.get(s) is not None:
+                shown[str(ctx.names[s])] = float(values[s])
+    leaves = {str(ctx.names[s]): v for s, v in values.items() if v is not None and _is_variable(ctx, s)} \
+        if full else {}
+    return Counterexample(idx, shown, float(np.asarray(claimed)[idx]), float(np.asarray(actual)[idx]),
+                          point, leaves)
+
+
+# ------------------------------------------------------------------ labels
+def _related_leaves(t):
+    """Leaves a claim about ``t`` may name besides those in its closed form:
+    for a gradient, the leaf it is taken with respect to and the other
+    leaves of the graph it came from."""
+    import weakref
+    from .. import engine
+    from ..tensor import Tensor
+    out, seen, todo = [], set(), [t]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if x._node is not None:
+            out.extend(engine.leaves_of([x]))
+            continue
+        for item in x._gsrc or ():
+            if item[0] == "bw":
+                key = item[2]() if isinstance(item[2], weakref.ref) else item[2]
+                if isinstance(key, Tensor):
+                    out.append(key)
+                if item[1] is not None:
+                    out.extend(_edge_leaves(item[1].roots))
+            elif item[0] == "tensor":
+                todo.append(item[1])
+            elif item[0] == "stack":
+                todo.extend(item[1])
+    uniq, ids = [], set()
+    for leaf in out:
+        if id(leaf) not in ids:
+            ids.add(id(leaf))
+            uniq.append(leaf)
+    return uniq
+
+
+def _edge_leaves(roots):
+    from .. import engine
+    from ..tensor import Tensor
+    out, seen, stack = [], set(), list(roots)
+    while stack:
+        e = stack.pop()
+        if e is None:
+            continue
+        n = e[0] if type(e) is tuple else e
+        if isinstance(n, engine.Node):
+            if n not in seen:
+                seen.add(n)
+                stack.extend(n.edges)
+        elif isinstance(n, Tensor):
+            out.append(n)
+    return out
+
+
+def _label(t, ctx):
+    import weakref
+    from ..symbolic.graph import find_name, leaf_symbol
+    from ..symbolic.printing import index_str
+    idx = index_str(ctx.shape)
+    rec = t._gsrc if t._node is None else None
+    if rec and len(rec) == 1 and rec[0][0] == "bw" and rec[0][1] is not None:
+        leaf = rec[0][2]() if isinstance(rec[0][2], weakref.ref) else rec[0][2]
+        if leaf is not None:
+            lname = ctx.names.get(leaf_symbol(leaf))
+            root = _root_name(rec[0][1].roots) or "out"
+            return f"∂{root}/∂{lname or find_name(leaf) or 'x'}{idx}"
+    return f"{find_name(t) or 't'}{idx}"
+
+
+def _root_name(roots):
+    """The caller's variable name for the tensor a backward pass started from."""
+    import os
+    from .. import engine
+    from ..tensor import Tensor
+    from ..symbolic.graph import _PKG
+    e = next((r for r in roots if r is not None), None)
+    if e is None:
+        return None
+    node, k = (e[0], e[1]) if type(e) is tuple else (e, -1)
+    if not isinstance(node, engine.Node):
+        return None
+    f = sys._getframe(1)
+    depth = 40
+    while f is not None and depth:
+        depth -= 1
+        if not os.path.abspath(f.f_code.co_filename).startswith(_PKG):
+            for scope in (f.f_locals, f.f_globals):
+                for name, v in scope.items():
+                    if isinstance(v, Tensor) and v._node is node and not name.startswith("_") and \
+                            (k == -1 or v._out == k):
+                        return name
+        f = f.f_back
+    return None

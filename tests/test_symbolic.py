@@ -1,0 +1,208 @@
+"""Closed forms as users see them: the seed tutorials' derivatives, shape
+genericity, accumulation, naming, printing and evaluation.  Oracles are
+SymPy expressions built independently here, ``sympy.diff``, and numbers."""
+import numpy as np
+import pytest
+import sympy as sp
+
+import symgrad as sg
+
+i, j = sp.symbols("i j", integer=True, nonnegative=True)
+
+
+_NAMES = {n: sp.IndexedBase(n) for n in ("x", "v", "t", "X", "w")}
+
+
+def P(e):
+    """An expression (or its printed text) over plain IndexedBase names and index symbols."""
+    return sp.parse_expr(str(e), local_dict=dict(_NAMES, i=sp.Symbol("i"), j=sp.Symbol("j")))
+
+
+def same(a, b):
+    return sp.simplify(P(a) - P(b)) == 0
+
+
+def test_seed_mean_example_prints_and_equals_hand_derivation():
+    x = sg.ones(2, 2, requires_grad=True)
+    out = ((x + 2) * (x + 2) * 3).mean()
+    grads = out.backward()
+    assert str(x.grad.expr) == "3*(x[i, j] + 2)/2"
+    assert same(x.grad.expr, "3/2*(x[i, j] + 2)")
+    assert str(out.expr) == "Sum(3*(x[i, j] + 2)**2, (i, 0, 1), (j, 0, 1))/4"
+    assert x in grads and grads[x] is x.grad
+    text = repr(grads)
+    assert text.startswith("∂out/∂x[i, j] = 3*(x[i, j] + 2)/2  →  tensor([[4.5000, 4.5000],")
+    np.testing.assert_allclose(x.grad.evaluate(), 4.5)
+
+
+def test_seed_scalar_examples():
+    x = sg.tensor(10, requires_grad=True, dtype=sg.float64)
+    (x ** 2 + 10).backward()
+    assert str(x.grad.expr) == "2*x"
+    x1 = sg.tensor(10, requires_grad=True, dtype=sg.float64)
+    x2 = sg.tensor(20, requires_grad=True, dtype=sg.float64)
+    (x1 ** 2 + x2 ** 2 + x1 * x2).sum().backward()
+    assert str(x1.grad.expr) == "2*x1 + x2" and str(x2.grad.expr) == "x1 + 2*x2"
+    assert x1.grad.item() == 40 and x2.grad.item() == 50
+
+
+def test_no_grad_part_is_a_constant():
+    x = sg.tensor(1.0, requires_grad=True)
+    y1 = x ** 2
+    with sg.no_grad():
+        y2 = x ** 3
+    y3 = y1 + y2
+    y3.backward()
+    assert str(x.grad.expr) == "2*x"
+    assert sp.Symbol("y2", real=True) in y3.expr.free_symbols
+
+
+def test_data_and_detach_are_constants():
+    x = sg.tensor([1.0, 2.0], requires_grad=True)
+    c = x.detach() * 3
+    y = (x * c).sum()
+    y.backward()
+    e = x.grad.expr
+    assert "x" not in {str(s) for s in e.atoms(sp.IndexedBase)}
+    np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy())
+
+
+def test_backward_with_gradient_through_view():
+    x = sg.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    z = (2 * x).view(2, 2)
+    v = sg.tensor([[1.0, 0.1], [0.01, 0.001]])
+    z.backward(v)
+    assert str(x.grad.expr) == "2*v[floor(i/2), Mod(i, 2)]"
+    assert [str(e) for e in x.grad.exprs()] == ["2*v[0, 0]", "2*v[0, 1]", "2*v[1, 0]", "2*v[1, 1]"]
+    np.testing.assert_allclose(x.grad.evaluate(), [2.0, 0.2, 0.02, 0.002], rtol=1e-6)
+
+
+def test_seed_jacobian_is_symbolic():
+    def f(x):
+        y = sg.zeros(2)
+        y[0] = x[0] ** 2 + 3 * x[1]
+        y[1] = x[1] ** 2 + 2 * x[0]
+        return y
+    x = sg.tensor([2.0, 3.0], requires_grad=True)
+    J = sg.autograd.functional.jacobian(f, x)
+    assert [[str(e) for e in row] for row in J.exprs().tolist()] == [["2*x[0]", "3"], ["2", "2*x[1]"]]
+    np.testing.assert_allclose(J.numpy(), [[4, 3], [2, 6]])
+
+
+def test_second_derivatives_are_symbolic():
+    x = sg.tensor([1.5, -0.5], requires_grad=True, dtype=sg.float64)
+    g, = sg.autograd.grad((x ** 3).sum(), x, create_graph=True)
+    assert str(g.expr) == "3*x[i]**2"
+    g2, = sg.autograd.grad(g.sum(), x)
+    assert str(g2.expr) == "6*x[i]"
+    H = sg.autograd.functional.hessian(lambda t: (t ** 3).sum() * t[0], x)
+    X = _NAMES["x"]
+    f = (X[0] ** 3 + X[1] ** 3) * X[0]
+    got = H.exprs().tolist()
+    for a in range(2):
+        for b in range(2):
+            assert same(got[a][b], sp.diff(f, X[a], X[b]))
+
+
+def test_template_size_does_not_depend_on_tensor_size():
+    def grad_expr(n):
+        X = sg.tensor(np.ones((n, 3)), dtype=sg.float64, name="X")
+        y = sg.tensor(np.ones(n), dtype=sg.float64, name="y")
+        w = sg.tensor(np.ones(3), dtype=sg.float64, requires_grad=True, name="w")
+        ((X @ w - y) ** 2).mean().backward()
+        return w.grad.expr
+    small, big = grad_expr(10), grad_expr(1_000_000)
+    assert sp.count_ops(small) == sp.count_ops(big)
+    assert str(small).replace("9", "N").replace("/5", "/d") == \
+        str(big).replace("999999", "N").replace("/500000", "/d")
+
+
+def test_accumulation_and_zeroing():
+    x = sg.tensor([1.0, 2.0], requires_grad=True)
+    (x ** 2).sum().backward()
+    (3 * x).sum().backward()
+    assert same(x.grad.expr, "2*x[i] + 3")
+    np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy())
+    x.grad.data.zero_()
+    x.sum().backward()
+    assert str(x.grad.expr) == "1"
+    x.grad.zero_()
+    assert str(x.grad.expr) == "0"
+    x.grad.data.mul_(2)
+    with pytest.raises(RuntimeError, match="modified in place outside autograd"):
+        x.grad.expr
+
+
+def test_names():
+    a = sg.tensor([1.0], requires_grad=True, name="alpha")
+    b = sg.tensor([2.0], requires_grad=True)
+    e = (a * b).expr
+    assert {str(s) for s in e.atoms(sp.IndexedBase)} == {"alpha", "b"}
+
+    def inner():
+        x = sg.tensor([1.0], requires_grad=True)
+        return x
+    p, q = inner(), inner()
+    names = {str(s) for s in (p + q).expr.atoms(sp.IndexedBase)}
+    assert len(names) == 2, names
+
+
+def test_exprs_size_limit():
+    x = sg.zeros(200, 100, requires_grad=True)
+    with pytest.raises(ValueError, match="exceeds the limit"):
+        (x * 2).exprs()
+    assert (x[:2, :2] * 2).exprs().shape == (2, 2)
+
+
+def test_printing():
+    x = sg.tensor(2.0, requires_grad=True)
+    (x ** 2).backward()
+    assert sg.latex(x.grad) == r"\frac{\partial\, out}{\partial\, x} = 2 x"
+    W = sg.randn(3, 2, requires_grad=True)
+    loss = (sg.randn(4, 2) @ W.t()).tanh().sum()
+    loss.backward()
+    assert r"\begin{aligned}" in sg.latex(W.grad, cse=True)
+    assert W.grad._repr_latex_().startswith("$")
+
+
+def test_evaluate_matches_numeric_mlp_gradient_numpy_and_jax():
+    sg.manual_seed(0)
+    X = sg.randn(8, 5, dtype=sg.float64)
+    t = sg.randint(0, 3, (8,))
+    W1 = sg.randn(4, 5, dtype=sg.float64, requires_grad=True)
+    b1 = sg.randn(4, dtype=sg.float64, requires_grad=True)
+    W2 = sg.randn(3, 4, dtype=sg.float64, requires_grad=True)
+    loss = sg.nn.functional.cross_entropy((X @ W1.t() + b1).tanh() @ W2.t(), t)
+    loss.backward()
+    for p in (W1, b1, W2):
+        np.testing.assert_allclose(p.grad.evaluate(), p.grad.numpy(), rtol=1e-10, atol=1e-12)
+    f, leaves = sg.lambdify(W1.grad, backend="jax")
+    import jax
+    jax.config.update("jax_enable_x64", True)
+    np.testing.assert_allclose(np.asarray(jax.jit(f)(*[l._data for l in leaves])), W1.grad.numpy(),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_opaque_ops_are_named_and_refuse_evaluation():
+    A = sg.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
+    d = sg.linalg.det(A)
+    assert "det" in str(d.expr)
+    with pytest.raises(Exception):
+        d.evaluate()
+
+
+def test_hooks_make_closed_form_unknown_not_wrong():
+    x = sg.ones(2, requires_grad=True)
+    x.register_hook(lambda g: g * 2)
+    (x * 3).sum().backward()
+    assert x.grad.tolist() == [6.0, 6.0]
+    with pytest.raises(RuntimeError, match="hook"):
+        x.grad.expr
+
+
+def test_where_mask_keeps_its_condition():
+    x = sg.tensor([-1.0, 2.0], requires_grad=True)
+    y = sg.where(x > 0, x * 2, x * 0)
+    y.sum().backward()
+    assert "x[i] > 0" in str(x.grad.expr)
+    np.testing.assert_allclose(x.grad.evaluate(), [0.0, 2.0])
