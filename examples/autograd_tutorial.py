@@ -29,12 +29,13 @@ b = (a * a).sum()
 print(b.grad_fn)
 
 # d(out)/dx = 3/2 * (x + 2) = 4.5 at x = 1
-out.backward()
+grads = out.backward()
 print(x.grad)
 
-# ---------------------------------------------------------------------------
-# Closed-form derivative of out with respect to x goes here.
-# ---------------------------------------------------------------------------
+# The same derivative in closed form, derived by symgrad, not by hand
+print(out.expr)
+print(x.grad.expr)
+print(grads)
 
 # Gradients accumulate across backward calls, so clear them first
 out2 = x.sum()
@@ -55,6 +56,7 @@ print(z)
 v = sg.tensor([[1.0, 0.1], [0.01, 0.001]], dtype=sg.float)
 z.backward(v)
 print(x.grad)
+print(x.grad.expr)  # the weights v, read back through the view
 
 # Operations under no_grad are not tracked: only y1 = x**2 contributes
 x = sg.tensor(1.0, requires_grad=True)
@@ -68,6 +70,7 @@ print(y2, y2.requires_grad)
 print(y3, y3.requires_grad)
 y3.backward()
 print(x.grad)
+print(x.grad.expr)  # 2*x: the no_grad part is a constant
 
 # Changing a tensor through .data is not recorded by autograd
 x = sg.ones(1, requires_grad=True)

@@ -660,6 +660,10 @@ True
 <SumBackward0 object at ADDR>
 tensor([[4.5000, 4.5000],
         [4.5000, 4.5000]])
+Sum(3*(x[i, j] + 2)**2, (i, 0, 1), (j, 0, 1))/4
+3*(x[i, j] + 2)/2
+∂out/∂x[i, j] = 3*(x[i, j] + 2)/2  →  tensor([[4.5000, 4.5000],
+                                              [4.5000, 4.5000]])
 tensor([[5.5000, 5.5000],
         [5.5000, 5.5000]])
 tensor([[1., 1.],
@@ -667,11 +671,13 @@ tensor([[1., 1.],
 tensor([[2., 4.],
         [6., 8.]], grad_fn=<ViewBackward0>)
 tensor([2.0000, 0.2000, 0.0200, 0.0020])
+2*v[floor(i/2), Mod(i, 2)]
 True
 tensor(1., grad_fn=<PowBackward0>) True
 tensor(1.) False
 tensor(2., grad_fn=<AddBackward0>) True
 tensor(2.)
+2*x
 tensor([1.])
 False
 tensor([100.], requires_grad=True)
