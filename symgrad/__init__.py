@@ -22,6 +22,7 @@ from . import nn, optim  # noqa
 # verify/crosscheck load SymPy and JAX only when called; importing the
 # function binds the name over the same-named submodule
 from .verify import verify, Verdict, FormulaError  # noqa: E402
+from .crosscheck import crosscheck  # noqa: E402
 
 globals().update(_F)
 _ops.attach()

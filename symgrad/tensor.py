@@ -81,7 +81,7 @@ def check_device(d):
 class _Meta:
     """Shape and dtype of a value a VJP rule reads only for its metadata; for
     a constant input also a weak reference to it (its name in closed forms)."""
-    __slots__ = ("shape", "dtype", "ref", "value", "skel", "vc", "ver")
+    __slots__ = ("shape", "dtype", "ref", "value", "skel", "vc", "ver", "held")
 
     def __init__(self, shape, dtype, ref=None, value=None, skel=None, vc=None, ver=None):
         self.shape = shape
@@ -91,6 +91,7 @@ class _Meta:
         self.skel = skel
         self.vc = vc            # the constant's version counter and its version when recorded:
         self.ver = ver          # its values are the ones the graph used only while they agree
+        self.held = None        # its identity in closed forms, alive as long as the skeleton
 
     @property
     def ndim(self):

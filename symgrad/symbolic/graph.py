@@ -81,10 +81,10 @@ class _Held:
         self.ref = ref
 
 
-_HELD = {}
+_HELD = weakref.WeakValueDictionary()     # id(array) -> its _Held, while a skeleton keeps it
 
 
-def const_template(value, ref, fresh=True):
+def const_template(value, ref, fresh=True, owner=None):
     """A constant input.  Unnamed constants whose values are all equal (and
     still the values the graph used) are written as that number."""
     if fresh and value.size and value.dtype.kind in "fiu":
@@ -95,15 +95,17 @@ def const_template(value, ref, fresh=True):
     if not fresh:
         return _anon(_Meta(value.shape, value.dtype, ref))
     held = _HELD.get(id(value))
-    if held is None or held[0] is not value:
-        held = _HELD[id(value)] = (value, _Held(value, ref))
-    return leaf_template(held[1])
+    if held is None or held._data is not value:
+        held = _HELD[id(value)] = _Held(value, ref)
+    if owner is not None:
+        owner(held)
+    return leaf_template(held)
 
 
 def _anon(meta):
     if meta.value is not None:
         fresh = meta.vc is None or meta.vc[0] == meta.ver
-        return const_template(meta.value, meta.ref, fresh)
+        return const_template(meta.value, meta.ref, fresh, owner=lambda h: setattr(meta, "held", h))
     n = next(_serial)
     _LEAVES[n] = _no_value
     nd = len(meta.shape)
@@ -124,7 +126,7 @@ def _const_input(node, k):
     if isinstance(s, Tensor):
         if s._skel is not None:
             return _with_value(node_template(s._skel), s._data)
-        return const_template(s._data, weakref.ref(s))
+        return const_template(s._data, weakref.ref(s), owner=lambda h: s.__dict__.__setitem__("_held", h))
     if isinstance(s, _Meta):
         if s.skel is not None:
             return _with_value(node_template(s.skel), s.value)

@@ -231,7 +231,7 @@ class _Context:
         sp = self.sp
         kind, e = c
         if kind == "generic":
-            z, d = _is_zero(_canonical(_evaluable(e)) - _canonical(_evaluable(self.tpl.e)))
+            z, d = _is_zero(_normal(e) - _normal(self.tpl.e))
             if z:
                 return ("proved", 0)
             if d.is_number and d.is_zero is False:
@@ -255,33 +255,61 @@ class _Context:
         return ("open", sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0]))
 
 
-def _canonical(e, memo=None):
+def _normal(e):
+    """Constant sums folded, summation variables named canonically and
+    numeric factors pulled out of sums: equal closed forms written
+    differently often become structurally equal."""
+    import sympy as sp
+    return sp.factor_terms(_canonical(_evaluable(e)), clear=True)
+
+
+def _canonical(e):
     """``e`` with the variables of every sum (and max/min over a range)
-    renamed as the template namespace names them: numbered from one past
-    the dummies inside, innermost first.  Sums that differ only in the
-    names of their variables become structurally equal."""
+    renamed by height: a sum's variables are numbered from the number of
+    variables the sums inside it need, innermost first (the template
+    namespace's convention).  Sums that differ only in the names of their
+    variables become structurally equal."""
+    import itertools
+    fresh = itertools.count()
+    return _number(_untangle(e, fresh), {})[0]
+
+
+def _untangle(e, fresh):
+    # every bound variable gets a unique name first, so that renaming by
+    # height can never capture a variable of an enclosing sum
     import sympy as sp
     from sympy.concrete.expr_with_limits import ExprWithLimits
-    from ..symbolic.template import dummy, next_dummy
-    memo = {} if memo is None else memo
+    if not e.args or not e.has(ExprWithLimits):
+        return e
+    if isinstance(e, ExprWithLimits):
+        rename, limits = {}, []
+        for v, *bounds in e.limits:
+            t = sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=True)
+            limits.append((t, *[sp.sympify(b).xreplace(rename) for b in bounds]))
+            rename[v] = t
+        return type(e)(_untangle(e.function.xreplace(rename), fresh), *limits)
+    return e.func(*[_untangle(a, fresh) if isinstance(a, sp.Basic) else a for a in e.args])
+
+
+def _number(e, memo):
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    from ..symbolic.template import dummy
     hit = memo.get(e)
     if hit is not None:
         return hit
     if not e.args or not e.has(ExprWithLimits):
-        out = e
+        out = (e, 0)
     elif isinstance(e, ExprWithLimits):
-        f = _canonical(e.function, memo)
-        n = next_dummy(f, *[b for lim in e.limits for b in lim[1:]])
-        limits, rename = [], {}
-        for v, *bounds in e.limits:
-            d = dummy(n)
-            n += 1
-            rename[v] = d
-            limits.append((d, *[sp.sympify(b).xreplace(rename) for b in bounds]))
-        out = type(e)(f.xreplace(rename), *limits)
+        f, h = _number(e.function, memo)
+        rename, limits = {}, []
+        for k, (v, *bounds) in enumerate(e.limits):
+            rename[v] = dummy(h + k)
+            limits.append((rename[v], *[sp.sympify(b).xreplace(rename) for b in bounds]))
+        out = (type(e)(f.xreplace(rename), *limits), h + len(e.limits))
     else:
-        args = [_canonical(a, memo) if isinstance(a, sp.Basic) else a for a in e.args]
-        out = e.func(*args) if any(a is not b for a, b in zip(args, e.args)) else e
+        parts = [_number(a, memo) if isinstance(a, sp.Basic) else (a, 0) for a in e.args]
+        out = (e.func(*[p[0] for p in parts]), max(p[1] for p in parts))
     memo[e] = out
     return out
 
