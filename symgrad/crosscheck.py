@@ -13,8 +13,17 @@ Importing this module imports neither JAX nor SymPy; a check does.
 """
 import numpy as np
 
-# a witness disagrees when max|a - b| / max|b| exceeds this (by dtype)
+# a witness disagrees when max|a - b| exceeds RTOL * max|jax| + ATOL (by dtype);
+# the floor lets gradients that are zero up to rounding (on both sides) agree
 RTOL = {"float64": 1e-6, "float32": 1e-3, "float16": 5e-2, "bfloat16": 5e-2}
+ATOL = {"float64": 64 * 2.0 ** -52, "float32": 64 * 2.0 ** -23, "float16": 64 * 2.0 ** -10,
+        "bfloat16": 64 * 2.0 ** -7}
+
+
+class ReplayError(RuntimeError):
+    """The recorded graph cannot be replayed in JAX (a custom Function, an op
+    whose forward formula does not run on jax.numpy, a constant modified in
+    place since it was recorded)."""
 
 
 class CrossCheckError(RuntimeError):
@@ -31,23 +40,23 @@ class LeafCheck:
     max abs and normwise relative differences of each against JAX, and
     ``culprit``: None when all agree, else which witness disagrees."""
 
-    def __init__(self, name, shape, numeric, closed_form, closed_form_error, jax, rtol):
+    def __init__(self, name, shape, numeric, closed_form, closed_form_error, jax, rtol, atol):
         self.name = name
         self.shape = tuple(shape)
         self.numeric = numeric
         self.closed_form = closed_form
         self.closed_form_error = closed_form_error
         self.jax = jax
-        self.rtol = rtol
+        self.rtol, self.atol = rtol, atol
         self.numeric_abs, self.numeric_rel = _diff(numeric, jax)
+        nj = _agree(numeric, jax, rtol, atol)
         if closed_form is not None:
             self.closed_abs, self.closed_rel = _diff(closed_form, jax)
-            cn = _diff(closed_form, numeric)[1] <= rtol
+            cj = _agree(closed_form, jax, rtol, atol)
+            cn = _agree(closed_form, numeric, rtol, atol)
         else:
             self.closed_abs = self.closed_rel = None
-            cn = None
-        nj = self.numeric_rel <= rtol
-        cj = None if closed_form is None else self.closed_rel <= rtol
+            cj = cn = None
         self.ok = nj and cj is not False
         if self.ok:
             self.culprit = None
@@ -89,14 +98,15 @@ class CrossCheck:
     nodes whose VJP rules disagree with JAX (checked only on a mismatch),
     ``forward_rel`` the difference of the replayed forward value."""
 
-    def __init__(self, label, dtype, leaves, ops, forward_rel, rtol):
+    def __init__(self, label, dtype, leaves, ops, forward_rel, forward_ok, rtol):
         self.label = label
         self.dtype = dtype
         self.leaves = leaves
         self.ops = ops
         self.forward_rel = forward_rel
+        self.forward_ok = forward_ok
         self.rtol = rtol
-        self.ok = all(lc.ok for lc in leaves) and forward_rel <= rtol and not ops
+        self.ok = all(lc.ok for lc in leaves) and forward_ok and not ops
 
     def __bool__(self):
         return self.ok
@@ -113,7 +123,7 @@ class CrossCheck:
 
     def __repr__(self):
         head = (f"crosscheck of {self.label} ({self.dtype}) against JAX: "
-                + ("ok" if self.ok else "MISMATCH") + f" (tolerance {self.rtol:g}, relative to max|jax|)")
+                + ("ok" if self.ok else "MISMATCH") + f" (tolerance {self.rtol:g} of max|jax|)")
         rows = [("leaf", "shape", "|numeric-jax|", "rel", "|closed-jax|", "rel", "")]
         for lc in self.leaves:
             rows.append((lc.name, str(list(lc.shape)), f"{lc.numeric_abs:.2e}", f"{lc.numeric_rel:.2e}",
@@ -123,7 +133,7 @@ class CrossCheck:
         widths = [max(len(r[c]) for r in rows) for c in range(6)]
         lines = [head] + [("  " + "  ".join(r[c].ljust(widths[c]) for c in range(6))).rstrip() + ("  " + r[6] if r[6] else "")
                           for r in rows]
-        if self.forward_rel > self.rtol:
+        if not self.forward_ok:
             lines.append(f"  the replayed forward value differs from symgrad's (rel {self.forward_rel:.2e})")
         for lc in self.leaves:
             if lc.closed_form is None and lc.closed_form_error:
@@ -182,8 +192,9 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
         primal, pullback = jax.vjp(f, *vals)
         jgrads = [np.asarray(g) for g in pullback(jax.numpy.asarray(seed))]
     dtype = out.dtype.name
-    rtol = RTOL.get(dtype, 1e-6)
+    rtol, atol = RTOL.get(dtype, 1e-6), ATOL.get(dtype, 0.0)
     forward_rel = _diff(out._data, np.asarray(primal))[1]
+    forward_ok = _agree(out._data, np.asarray(primal), rtol, atol)
     from .symbolic.graph import find_name
     checks = []
     for k, (leaf, g, jg) in enumerate(zip(leaves, grads, jgrads)):
@@ -194,12 +205,12 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
         elif closed_form:
             cf = np.zeros(leaf.shape)
         ltol = max(rtol, RTOL.get(leaf.dtype.name, 1e-6))
-        checks.append(LeafCheck(find_name(leaf) or f"input {k}", leaf.shape, num, cf, err, jg, ltol))
+        latol = max(atol, ATOL.get(leaf.dtype.name, 0.0))
+        checks.append(LeafCheck(find_name(leaf) or f"input {k}", leaf.shape, num, cf, err, jg, ltol, latol))
     ops = []
-    if not all(lc.ok for lc in checks) or forward_rel > rtol:
-        ops = _localize(order, root, leaves, vals, rtol)
-    from .symbolic.graph import find_name as _fn
-    report = CrossCheck(_fn(out) or "out", dtype, checks, ops, forward_rel, rtol)
+    if not all(lc.ok for lc in checks) or not forward_ok:
+        ops = _localize(order, root, leaves, vals, rtol, atol)
+    report = CrossCheck(find_name(out) or "out", dtype, checks, ops, forward_rel, forward_ok, rtol)
     if raise_on_mismatch and not report.ok:
         raise CrossCheckError(report)
     return report
@@ -218,6 +229,14 @@ def _diff(a, b):
     m = float(d.max())
     scale = float(np.abs(b[np.isfinite(b)]).max()) if np.isfinite(b).any() else 0.0
     return m, (m / scale if scale > 0 else (0.0 if m == 0 else float("inf")))
+
+
+def _agree(a, b, rtol, atol):
+    """max|a - b| <= rtol * max|b| + atol (equal non-finite values agree)."""
+    m, _ = _diff(a, b)
+    b = np.asarray(b, dtype=np.float64)
+    scale = float(np.abs(b[np.isfinite(b)]).max()) if b.size and np.isfinite(b).any() else 0.0
+    return m <= rtol * scale + atol
 
 
 def _closed_form(g):
@@ -271,15 +290,15 @@ def _const(node, k):
     if isinstance(s, Tensor):
         for vc, ver, kk in node.checks:
             if kk == k and vc[0] != ver:
-                raise RuntimeError(f"crosscheck: input {k} of {node.name()} was modified in place after it was "
-                                   "recorded, so the graph cannot be replayed")
+                raise ReplayError(f"crosscheck: input {k} of {node.name()} was modified in place after it was "
+                                  "recorded, so the graph cannot be replayed")
         return _as64(s._data)
     if isinstance(s, _Meta):
         if s.value is None:
-            raise RuntimeError(f"crosscheck: the value of input {k} of {node.name()} was not kept")
+            raise ReplayError(f"crosscheck: the value of input {k} of {node.name()} was not kept")
         if s.vc is not None and s.vc[0] != s.ver:
-            raise RuntimeError(f"crosscheck: input {k} of {node.name()} was modified in place after it was "
-                               "recorded, so the graph cannot be replayed")
+            raise ReplayError(f"crosscheck: input {k} of {node.name()} was modified in place after it was "
+                              "recorded, so the graph cannot be replayed")
         return _as64(s.value)
     return s
 
@@ -328,7 +347,7 @@ def _run_node(node, ins, xp):
     """One node's forward on ``xp``, with the engine's dtype casts (floats as float64)."""
     op = node.op
     if hasattr(op, "backward_node") or getattr(op, "forward", None) is None:
-        raise NotImplementedError(f"crosscheck cannot replay {node.name()}: it is a custom autograd.Function "
+        raise ReplayError(f"crosscheck cannot replay {node.name()}: it is a custom autograd.Function "
                                   "(Python code on tensors), not an op-table formula")
     target = _promotion(node)
     if target is not None:
@@ -355,11 +374,11 @@ def _replay_fn(order, root, leaves):
             ins = [_input(node, k, e, env, pos, vals) for k, e in enumerate(node.edges)]
             try:
                 env[node] = _run_node(node, ins, jax_ns)
-            except NotImplementedError:
+            except ReplayError:
                 raise
             except Exception as e:
-                raise RuntimeError(f"crosscheck: {node.name()} (op {node.op.name!r}) could not run on "
-                                   f"jax.numpy: {type(e).__name__}: {e}") from e
+                raise ReplayError(f"crosscheck: {node.name()} (op {node.op.name!r}) could not be replayed in "
+                                  f"JAX: {type(e).__name__}: {e}") from e
         return _value(root, env, pos, vals)
     return f
 
@@ -381,7 +400,7 @@ def _value(e, env, pos, vals):
 
 
 # -------------------------------------------------------------- localizing
-def _localize(order, root, leaves, vals, rtol):
+def _localize(order, root, leaves, vals, rtol, atol):
     """Check every node's VJP rule against jax.vjp of its forward formula at
     the values the replay gives its inputs."""
     import jax
@@ -399,11 +418,11 @@ def _localize(order, root, leaves, vals, rtol):
             except Exception:
                 return bad
             np_ins = [np.asarray(a) if _is_jax(a) else a for a in ins]
-            bad.extend(_check_node(node, np_ins, ins, rng, rtol, jax, jax_ns, numpy_ns, engine))
+            bad.extend(_check_node(node, np_ins, ins, rng, rtol, atol, jax, jax_ns, numpy_ns, engine))
     return bad
 
 
-def _check_node(node, np_ins, jx_ins, rng, rtol, jax, jax_ns, numpy_ns, engine):
+def _check_node(node, np_ins, jx_ins, rng, rtol, atol, jax, jax_ns, numpy_ns, engine):
     op = node.op
     try:
         ans = _run_node(node, list(np_ins), numpy_ns)
@@ -435,6 +454,6 @@ def _check_node(node, np_ins, jx_ins, rng, rtol, jax, jax_ns, numpy_ns, engine):
         except Exception:
             continue
         a, rel = _diff(r, np.asarray(jg))
-        if rel > rtol:
+        if not _agree(r, np.asarray(jg), rtol, atol):
             found.append(OpCheck(node.name(), op.name, k, a, rel))
     return found

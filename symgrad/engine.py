@@ -204,12 +204,11 @@ class Contribution:
     """What a gradient remembers of the backward pass that produced it: the
     root edges and the seed gradients (None: ones).  Its closed form is built
     from this skeleton only when asked for."""
-    __slots__ = ("roots", "seeds", "cache", "hooked", "outputs", "__weakref__")
+    __slots__ = ("roots", "seeds", "cache", "hooked", "__weakref__")
 
-    def __init__(self, roots, seeds, outputs=()):
+    def __init__(self, roots, seeds):
         self.roots = roots
         self.seeds = seeds
-        self.outputs = outputs  # weak references to the differentiated tensors (for their names)
         self.cache = None
         self.hooked = False     # a hook replaced a gradient: the closed form is unknown
 
@@ -492,8 +491,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             _accum_edge(buffers, e, g)
     deps, order = _collect(root_edges)
     useful = None if inputs is None else _useful(order, capture)
-    contrib = None if create_graph else Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)),
-                                                     tuple(_weakref(t) for t in roots))
+    contrib = None if create_graph else Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)))
     ready = [n for n in order if n not in deps]
     while ready:
         node = ready.pop()

@@ -112,8 +112,7 @@ def _lhs(t, latex=False):
     if rec and len(rec) >= 1 and rec[-1][0] == "bw" and all(r[0] in ("bw", "const") for r in rec):
         contrib, key = rec[-1][1], rec[-1][2]
         leaf = key() if callable(key) else None
-        outs = [r() for r in getattr(contrib, "outputs", ())]
-        rname = (find_name(outs[0]) if len(outs) == 1 and outs[0] is not None else None) or "out"
+        rname = "out"
         lname = (find_name(leaf) if leaf is not None else None) or "x"
         if latex:
             sub = ",".join(str(s) for s in t.index)
