@@ -132,8 +132,8 @@ def pprint(t, cse=False, use_unicode=True):
 
     >>> import symgrad as sg
     >>> x = sg.tensor(2., requires_grad=True)
-    >>> sg.pprint(x ** 3 + x)
-    t = x³ + x
+    >>> sg.pprint(2 * x + 1)
+    t = 2⋅x + 1
     """
     import sympy as sp
     e = expr_of(t)
