@@ -251,7 +251,7 @@ def backward_templates(roots, seeds):
         if e is None:
             continue
         g = _seed_template(e, s, _edge_shape(e))
-        _acc(buffers, e, g)
+        engine._accum_edge(buffers, e, g)
     deps, order = engine._collect(list(roots))
     ready = [n for n in order if n not in deps]
     out = {}
@@ -273,7 +273,7 @@ def backward_templates(roots, seeds):
                 continue
             r = _vjp(node, k, g, ans, ins)
             r = engine.unbroadcast(tns, tns.as_t(r), node.meta[k][0])
-            _acc(buffers, e, r)
+            engine._accum_edge(buffers, e, r)
             m = _node_of(e)
             if m is not None:
                 deps[m] -= 1
@@ -297,18 +297,6 @@ def _vjp(node, k, g, ans, ins):
     except tns.NoClosedForm:
         shape = node.meta[k][0]
         return T(sp.Function(f"grad_{op.name}_{k}")(*SLOTS[:len(shape)]), shape)
-
-
-def _acc(buffers, e, g):
-    if type(e) is tuple:
-        node, k = e
-        buf = buffers.get(node)
-        if buf is None:
-            buf = buffers[node] = [None] * len(node.out_meta)
-        buf[k] = g if buf[k] is None else buf[k] + g
-    else:
-        prev = buffers.get(e)
-        buffers[e] = g if prev is None else prev + g
 
 
 def gradient_template(gt):
