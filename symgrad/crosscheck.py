@@ -131,8 +131,10 @@ class CrossCheck:
                          "-" if lc.closed_rel is None else f"{lc.closed_rel:.2e}",
                          "" if lc.ok else "<- " + lc.culprit))
         widths = [max(len(r[c]) for r in rows) for c in range(6)]
-        lines = [head] + [("  " + "  ".join(r[c].ljust(widths[c]) for c in range(6))).rstrip() + ("  " + r[6] if r[6] else "")
-                          for r in rows]
+        lines = [head]
+        for r in rows:
+            cells = ("  " + "  ".join(r[c].ljust(widths[c]) for c in range(6))).rstrip()
+            lines.append(cells + ("  " + r[6] if r[6] else ""))
         if not self.forward_ok:
             lines.append(f"  the replayed forward value differs from symgrad's (rel {self.forward_rel:.2e})")
         for lc in self.leaves:
@@ -177,20 +179,35 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
         seed = np.asarray(gradient._data if isinstance(gradient, Tensor) else gradient, dtype=np.float64)
         if seed.shape != tuple(out.shape):
             raise RuntimeError(f"gradient has shape {list(seed.shape)}, out has shape {list(out.shape)}")
+    root = engine.edge_of(out)
+    order = _topo(root)
+    # hooks change gradients on purpose (and retain_grad accumulates): the
+    # numeric witness is the plain derivative, so they are off while it runs
+    hooks = [(n, n.hooks) for n in order if n.hooks] + [(t, t._hooks) for t in leaves if t._hooks]
     try:
+        for obj, _ in hooks:
+            _set_hooks(obj, None)
         grads = _grad(out, leaves, None if gradient is None else gradient, retain_graph=True, allow_unused=True)
     except RuntimeError as e:
         if "second time" in str(e):
             raise RuntimeError("crosscheck: the graph's saved values were freed by backward(); call crosscheck "
                                "before backward(), or backward(retain_graph=True) first") from None
         raise
-    root = engine.edge_of(out)
-    order = _topo(root)
+    finally:
+        for obj, h in hooks:
+            _set_hooks(obj, h)
     with jax.enable_x64(True):
         vals = [_leaf_value(leaf) for leaf in leaves]
-        f = _replay_fn(order, root, leaves)
-        primal, pullback = jax.vjp(f, *vals)
-        jgrads = [np.asarray(g) for g in pullback(jax.numpy.asarray(seed))]
+        seed = jax.numpy.asarray(seed)
+
+        def value_and_vjp(vals, seed, traced):
+            primal, pullback = jax.vjp(_replay_fn(order, root, leaves, traced), *vals)
+            return primal, pullback(seed)
+        try:        # one compiled program for the whole replay
+            primal, jgrads = jax.jit(lambda v, s: value_and_vjp(v, s, True))(vals, seed)
+        except jax.errors.JAXTypeError:     # a formula that needs concrete values: replay op by op
+            primal, jgrads = value_and_vjp(vals, seed, False)
+        jgrads = [np.asarray(g) for g in jgrads]
     dtype = out.dtype.name
     rtol, atol = RTOL.get(dtype, 1e-6), ATOL.get(dtype, 0.0)
     forward_rel = _diff(out._data, np.asarray(primal))[1]
@@ -206,7 +223,8 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
             cf = np.zeros(leaf.shape)
         ltol = max(rtol, RTOL.get(leaf.dtype.name, 1e-6))
         latol = max(atol, ATOL.get(leaf.dtype.name, 0.0))
-        checks.append(LeafCheck(find_name(leaf) or f"input {k}", leaf.shape, num, cf, err, jg, ltol, latol))
+        name = find_name(leaf) or _parameter_name(leaf) or f"input {k}"
+        checks.append(LeafCheck(name, leaf.shape, num, cf, err, jg, ltol, latol))
     ops = []
     if not all(lc.ok for lc in checks) or not forward_ok:
         ops = _localize(order, root, leaves, vals, rtol, atol)
@@ -214,6 +232,35 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
     if raise_on_mismatch and not report.ok:
         raise CrossCheckError(report)
     return report
+
+
+def _parameter_name(leaf, depth=40):
+    """``model.0.weight`` for a parameter of a module bound to a variable in
+    the calling code, else None."""
+    import os
+    import sys
+    from .nn import Module
+    pkg = os.path.dirname(os.path.abspath(__file__))
+    f = sys._getframe(1)
+    while f is not None and depth:
+        depth -= 1
+        if not os.path.abspath(f.f_code.co_filename).startswith(pkg):
+            for scope in (f.f_locals, f.f_globals):
+                for var, v in list(scope.items()):
+                    if isinstance(v, Module) and not var.startswith("_"):
+                        for pname, p in v.named_parameters():
+                            if p is leaf:
+                                return f"{var}.{pname}"
+        f = f.f_back
+    return None
+
+
+def _set_hooks(obj, hooks):
+    from .tensor import Tensor
+    if isinstance(obj, Tensor):
+        obj._hooks = hooks
+    else:
+        obj.hooks = hooks
 
 
 def _diff(a, b):
@@ -364,7 +411,11 @@ def _is_jax(a):
     return type(a).__module__.startswith("jax")
 
 
-def _replay_fn(order, root, leaves):
+def _replay_fn(order, root, leaves, traced=False):
+    """The forward graph as a function of the leaves' values on jax.numpy.
+    ``traced``: under ``jax.jit``, where JAX's errors about values that are
+    not concrete propagate (the caller then replays op by op)."""
+    import jax
     from .backends import jax_ns
     pos = {id(leaf): k for k, leaf in enumerate(leaves)}
 
@@ -376,6 +427,11 @@ def _replay_fn(order, root, leaves):
                 env[node] = _run_node(node, ins, jax_ns)
             except ReplayError:
                 raise
+            except jax.errors.JAXTypeError:
+                if traced:
+                    raise
+                raise ReplayError(f"crosscheck: {node.name()} (op {node.op.name!r}) could not be replayed in "
+                                  f"JAX: its forward formula needs concrete values") from None
             except Exception as e:
                 raise ReplayError(f"crosscheck: {node.name()} (op {node.op.name!r}) could not be replayed in "
                                   f"JAX: {type(e).__name__}: {e}") from e

@@ -16,8 +16,28 @@ from . import dtypes as _dt
 from .backends import numpy_ns
 from .tensor import Tensor, _wrap, _Meta
 
+_FROM_NP = _dt._FROM_NP
+
 # ----------------------------------------------------------------- grad mode
-_state = {"grad": True, "anomaly": False}
+_state = {"grad": True, "anomaly": False, "symbolic": True}
+
+
+def set_symbolic(enabled):
+    """Switch the closed-form bookkeeping on or off.  Off, the numbers are
+    unchanged but gradients computed meanwhile have no closed form
+    (``.expr`` raises), and constants are not kept for closed forms.
+
+    >>> import symgrad as sg
+    >>> sg.set_symbolic(False); sg.is_symbolic_enabled()
+    False
+    >>> sg.set_symbolic(True)
+    """
+    _state["symbolic"] = bool(enabled)
+
+
+def is_symbolic_enabled():
+    """True while closed-form bookkeeping is recorded (the default)."""
+    return _state["symbolic"]
 
 
 def is_grad_enabled():
@@ -214,27 +234,56 @@ class Contribution:
 
 
 # ----------------------------------------------------------------- recording
+# categories of Python scalars in type promotion (None: an absent optional input)
+_SCALAR_CAT = {float: 2, int: 1, bool: 0, type(None): -1}
+_KIND_CAT = {"f": 2, "i": 1, "u": 1, "b": 0}
+
+
 def call(op, inputs, params):
     """Run ``op`` forward on numpy and record it when gradients are needed."""
     arrs = []
     rg = False
+    npdt = None         # the tensors' dtype while all agree and no scalar outranks it
+    plain = True
+    cat = -1
     for t in inputs:
         if isinstance(t, Tensor):
-            arrs.append(t._data)
+            a = t._data
+            arrs.append(a)
             if t._node is not None or t._rg:
                 rg = True
+            if npdt is None:
+                npdt = a.dtype
+            elif a.dtype != npdt:
+                plain = False
         else:
             arrs.append(t)
+            c = _SCALAR_CAT.get(type(t))
+            if c is None:
+                plain = False
+            elif c > cat:
+                cat = c
     rule = op.dtypes
     if rule != "keep":
-        dt = _dt.result_type(*inputs)
-        if rule == "float" and dt._cat < 2:
-            dt = _dt._DEFAULT[0]
-        npdt = dt.np
-        for k, a in enumerate(arrs):
-            if type(a) is np.ndarray and a.dtype != npdt:
-                arrs[k] = a.astype(npdt)
-    out = _forward(op, arrs, params)
+        if plain and npdt is not None and cat <= _KIND_CAT.get(npdt.kind, -1):
+            cast = rule == "float" and npdt.kind != "f"
+            if cast:
+                npdt = _dt._DEFAULT[0].np
+        else:
+            dt = _dt.result_type(*inputs)
+            if rule == "float" and dt._cat < 2:
+                dt = _dt._DEFAULT[0]
+            npdt = dt.np
+            cast = True
+        if cast:
+            for k, a in enumerate(arrs):
+                if type(a) is np.ndarray and a.dtype != npdt:
+                    arrs[k] = a.astype(npdt)
+    try:
+        out = op.forward(numpy_ns, *arrs, **params)
+    except ValueError as e:
+        _forward_error(e, arrs)
+        raise
     if op.n_out == 1:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
@@ -243,10 +292,14 @@ def call(op, inputs, params):
         if rg and _state["grad"]:
             if op.differentiable:
                 node = record(op, inputs, params, out)
-                return _check_outputs(node, (_wrap(out, node, -1),))[0]
-            # not differentiable (a comparison): keep the skeleton, for closed forms only
+                res = _wrap(out, node, -1)
+                if node.ans is not None:
+                    node.checks.append((res._vc, 0, -1))
+                return res
             res = _wrap(out)
-            res._skel = record(op, inputs, params, out)
+            if _state["symbolic"]:
+                # not differentiable (a comparison): keep the skeleton, for closed forms only
+                res._skel = record(op, inputs, params, out)
             return res
         return _wrap(out)
     outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
@@ -269,13 +322,17 @@ def _forward(op, arrs, params):
     try:
         return op.forward(numpy_ns, *arrs, **params)
     except ValueError as e:
-        if "broadcast" not in str(e):
-            raise
+        _forward_error(e, arrs)
+        raise
+
+
+def _forward_error(e, arrs):
+    # a numpy broadcasting failure becomes PyTorch's message
+    if "broadcast" in str(e):
         shapes = [a.shape for a in arrs if type(a) is np.ndarray]
         for i, a in enumerate(shapes):
             for b in shapes[i + 1:]:
                 broadcast_error(a, b)
-        raise
 
 
 def broadcast_error(shape_a, shape_b):
@@ -305,43 +362,53 @@ def record(op, inputs, params, out):
     node = cls()
     node.op = op
     node.params = params
+    reads = op._reads or op.reads()
+    variadic = op.variadic
+    read_ans = False
+    idx = ()            # inputs whose values some rule reads
     edges = []
     meta = []
-    for t in inputs:
-        if isinstance(t, Tensor):
-            e = edge_of(t)
-            edges.append(e)
-            meta.append((t._data.shape, t.dtype) if e is not None else None)
-        else:
+    for k, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
             edges.append(None)
             meta.append(None)
+            continue
+        if t._base is not None:
+            _refresh_view(t)
+        n = t._node
+        if n is None and not t._rg:
+            edges.append(None)
+            meta.append(None)
+            continue
+        edges.append(t if n is None else n if t._out == -1 else (n, t._out))     # as edge_of
+        a = t._data
+        meta.append((a.shape, _FROM_NP[a.dtype]))
+        if not variadic and k < len(reads):      # a skeleton-only node has no rules
+            ra, i = reads[k]
+            if ra:
+                read_ans = True
+            if i:
+                idx = i if not idx else idx | i
+    if variadic:
+        read_ans, i = reads[0]
+        idx = range(len(inputs)) if i == "all" else i
     node.edges = edges
     node.meta = meta
     node.hooks = None
     node.freed = False
     node.out_meta = None
-    reads = op.reads()
-    read_ans = False
-    idx = set()
-    n = len(inputs)
-    if op.variadic:
-        read_ans, i = reads[0]
-        idx = set(range(n)) if i == "all" else i
-    else:
-        for k, e in enumerate(edges):
-            if e is not None and k < len(reads):     # a skeleton-only node has no rules
-                ra, i = reads[k]
-                read_ans = read_ans or ra
-                idx |= i
     checks = []
     saved = list(inputs)
+    symbolic = _state["symbolic"]
     for k, t in enumerate(inputs):
         if isinstance(t, Tensor):
+            a = t._data
             if k in idx:
                 checks.append((t._vc, t._vc[0], k))
+            elif edges[k] is None and symbolic:
+                saved[k] = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0])
             else:
-                saved[k] = _Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel, t._vc, t._vc[0]) \
-                    if edges[k] is None else _Meta(t._data.shape, t._data.dtype)
+                saved[k] = _Meta(a.shape, a.dtype)
     node.saved = saved
     node.ans = out if read_ans else None
     node.shape = out.shape if out is not None and type(out) is not tuple else None
@@ -386,6 +453,8 @@ def unbroadcast(xp, g, shape):
     axes = tuple(range(nd)) + tuple(i + nd for i, s in enumerate(shape) if s == 1 and gs[i + nd] != 1)
     if axes:
         g = xp.sum(g, axis=axes)
+    if xp is np and type(g) is np.ndarray and g.shape == tuple(shape):
+        return g            # already shaped; a reshape would only make a view (which accumulation copies)
     return xp.reshape(g, shape)
 
 
@@ -491,7 +560,8 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             _accum_edge(buffers, e, g)
     deps, order = _collect(root_edges)
     useful = None if inputs is None else _useful(order, capture)
-    contrib = None if create_graph else Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)))
+    contrib = None if create_graph or not _state["symbolic"] else \
+        Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)))
     ready = [n for n in order if n not in deps]
     while ready:
         node = ready.pop()
@@ -526,12 +596,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         hit = capture.get((leaf, 0))
         if inputs is not None and hit is None:
             continue
-        _HOOKED[0] = False
-        g = _prepare_leaf(leaf, g, conv)
-        entry_contrib = contrib
-        if _HOOKED[0] and contrib is not None:
-            entry_contrib = Contribution(contrib.roots, contrib.seeds)
-            entry_contrib.hooked = True
+        g, entry_contrib = _finish_leaf(leaf, g, conv, contrib)
         for i in hit or ():
             results[i] = g if create_graph else _result(g, entry_contrib, _weakref(leaf))
         if accumulate:
@@ -541,6 +606,51 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used "
                            "in the graph. Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def backward_one_node(root, g, retain_graph, seeds):
+    """``backward()`` of the common small graph: ``root`` made by one
+    single-output node whose inputs are leaves or constants, with no hooks and
+    anomaly detection off.  Does what ``run_backward`` does and returns the
+    leaves (as ``leaves_of``); returns None, having done nothing, for any
+    other graph."""
+    node = root._node
+    if node is None or root._base is not None or root._out != -1 or node.hooks or _state["anomaly"]:
+        return None
+    edges = node.edges
+    leaves = []
+    for e in edges:
+        if e is None:
+            continue
+        if not isinstance(e, Tensor):
+            return None
+        for seen in leaves:
+            if seen is e:
+                break
+        else:
+            leaves.append(e)
+    in_grads = _apply_vjps(node, (g,), numpy_ns, False)
+    _release(node, retain_graph)
+    contrib = Contribution((node,), tuple(seeds or (None,))) if _state["symbolic"] else None
+    for leaf in leaves:
+        total = None
+        for e, gi in zip(edges, in_grads):
+            if e is leaf:
+                total = gi if total is None else total + gi
+        total, leaf_contrib = _finish_leaf(leaf, total, _grad_array, contrib)
+        _accumulate(leaf, total, False, leaf_contrib)
+    return leaves
+
+
+def _finish_leaf(leaf, g, conv, contrib):
+    """A leaf's total gradient after its hooks, and the contribution record
+    its closed form refers to (a copy marked hooked if a hook changed it)."""
+    _HOOKED[0] = False
+    g = _prepare_leaf(leaf, g, conv)
+    if _HOOKED[0] and contrib is not None:
+        contrib = Contribution(contrib.roots, contrib.seeds)
+        contrib.hooked = True
+    return g, contrib
 
 
 def _useful(order, capture):
@@ -636,16 +746,17 @@ def _apply_vjps(node, grads_out, xp, create_graph):
     conv = _grad_tensor if create_graph else _grad_array
     res = []
     params = node.params
+    meta = node.meta
+    vjp = op.vjp
+    variadic = op.variadic
     for k, e in enumerate(node.edges):
         if e is None:
             res.append(None)
-            continue
-        if op.variadic:
-            r = op.vjp(xp, k, g, ans, *ins, **params)
+        elif variadic:
+            res.append(conv(vjp(xp, k, g, ans, *ins, **params), meta[k]))
         else:
-            r = op.vjp[k](xp, g, ans, *ins, **params)
-        res.append(conv(r, node.meta[k]))
-    return _checked(node, res)
+            res.append(conv(vjp[k](xp, g, ans, *ins, **params), meta[k]))
+    return _checked(node, res) if _state["anomaly"] else res
 
 
 def _checked(node, res):
@@ -681,12 +792,15 @@ def _result(g, contrib, key):
     return t
 
 
+_NO_CLOSED_FORM = ("bw", None, None)      # a gradient computed with symbolic recording off
+
+
 def _accumulate(leaf, g, create_graph, contrib=None):
     if create_graph:
         leaf._grad = g if leaf._grad is None else leaf._grad + g
         return
     cur = leaf._grad
-    entry = ("bw", contrib, _weakref(leaf))
+    entry = _NO_CLOSED_FORM if contrib is None else ("bw", contrib, _weakref(leaf))
     if cur is None:
         leaf._grad = _wrap(g.copy() if (g.base is not None or not g.flags.writeable) else g)
         leaf._grad._gsrc = [entry]
@@ -711,8 +825,10 @@ def _release(node, retain_graph):
     if retain_graph or not (node.checks or node.ans is not None):
         return
     node.freed = True
-    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel, t._vc, t._vc[0]) if e is None
-                   else _Meta(t._data.shape, t._data.dtype)) if isinstance(t, Tensor) else t
+    symbolic = _state["symbolic"]
+    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel, t._vc, t._vc[0])
+                   if e is None and symbolic else _Meta(t._data.shape, t._data.dtype))
+                  if isinstance(t, Tensor) else t
                   for t, e in zip_longest(node.saved, node.edges)]
     node.ans = None
 

@@ -364,16 +364,16 @@ class Tensor:
         hooks.append(hook)
         return _Handle(hooks, hook)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Accumulate d(self)/d(leaf) into each leaf's ``.grad``, as PyTorch.
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None, check=False):
+        """Accumulate d(self)/d(leaf) into each leaf's ``.grad``, as PyTorch;
+        ``check=True`` first cross-checks the gradients against JAX.
 
         >>> import symgrad as sg
         >>> x = sg.tensor(10., requires_grad=True, dtype=sg.float64)
         >>> _ = (x ** 2 + 10).backward(); x.grad
         tensor(20., dtype=symgrad.float64)
         """
-        from .autograd import backward
-        return backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        return _backward(self, gradient, retain_graph, create_graph, inputs=inputs, check=check)
 
     def detach(self):
         """A new leaf that shares storage and is not tracked."""
@@ -454,8 +454,7 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return (self[i] for i in range(self._data.shape[0]))
 
-    def __hash__(self):
-        return id(self)
+    __hash__ = object.__hash__      # identity (``==`` is elementwise)
 
     def __repr__(self, *, tensor_contents=None):
         from ._print import tensor_repr
@@ -483,6 +482,13 @@ class Tensor:
             t.__dict__.update(self.__dict__)
         memo[id(self)] = t
         return t
+
+
+def _backward(*args, **kwargs):
+    # replaced by symgrad.autograd.backward on first use (that module imports this one)
+    global _backward
+    from .autograd import backward as _backward
+    return _backward(*args, **kwargs)
 
 
 def _rebuild(arr, rg):

@@ -26,7 +26,8 @@ def _root_grads(outputs, grad_outputs, create_graph):
             if t._data.dtype.kind != "f":
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                    f"{t.dtype}")
-            arr = np.ones(t._data.shape, t._data.dtype)
+            arr = np.empty(t._data.shape, t._data.dtype)
+            arr.fill(1)
             grads.append(_wrap(arr) if create_graph else arr)
             continue
         if not isinstance(g, Tensor):
@@ -42,8 +43,12 @@ def _root_grads(outputs, grad_outputs, create_graph):
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None,
-             inputs=None):
+             inputs=None, check=False):
     """Accumulate gradients of ``tensors`` into the leaves' ``.grad``.
+
+    With ``check=True`` the gradients are first cross-checked against JAX
+    (``symgrad.crosscheck``); a disagreement raises ``CrossCheckError`` and
+    leaves ``.grad`` untouched.
 
     >>> import symgrad as sg
     >>> x = sg.tensor([1., 2.], requires_grad=True)
@@ -59,12 +64,31 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if ins is not None and not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     seeds = [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in grads]
-    with set_grad_enabled(create_graph):
-        engine.run_backward(tensors, roots, retain_graph, create_graph, inputs=ins, accumulate=True,
-                            seeds=seeds)
-    from ..symbolic.gradients import Gradients
-    leaves = ins if ins is not None else engine.leaves_of(tensors)
-    return Gradients(tensors, leaves)
+    if check:
+        from ..crosscheck import crosscheck
+        for t, g in zip(tensors, grads):
+            crosscheck(t, None, g, raise_on_mismatch=True)
+    prev = engine._state["grad"]
+    engine._state["grad"] = bool(create_graph)
+    try:
+        leaves = None
+        if ins is None and not create_graph and len(tensors) == 1:
+            leaves = engine.backward_one_node(tensors[0], roots[0], retain_graph, seeds)
+        if leaves is None:
+            engine.run_backward(tensors, roots, retain_graph, create_graph, inputs=ins, accumulate=True,
+                                seeds=seeds)
+    finally:
+        engine._state["grad"] = prev
+    if leaves is None:
+        leaves = ins if ins is not None else engine.leaves_of(tensors)
+    return _gradients(tensors, leaves)
+
+
+def _gradients(roots, leaves):
+    # replaced by symbolic.gradients.Gradients on first use (kept out of ``import symgrad``)
+    global _gradients
+    from ..symbolic.gradients import Gradients as _gradients
+    return _gradients(roots, leaves)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

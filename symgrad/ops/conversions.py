@@ -81,12 +81,13 @@ def zero_(self):
 @export(function=False)
 def fill_(self, value):
     """Fill with ``value`` in place."""
-    from .shape import copy_op
     v = value.item() if isinstance(value, Tensor) and not value.requires_grad else value
     if isinstance(v, Tensor):
+        from .shape import copy_op
         return engine.call_inplace(copy_op, self, (v,), {})
     engine.check_inplace(self)
     if self._node is not None or (self._base is not None and self._base.requires_grad):
+        from .shape import copy_op
         return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
     self._data[...] = v
     self._vc[0] += 1

@@ -54,17 +54,19 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
     c = ctx.claim(claim)
     ce, used, note = _numeric(ctx, c, int(points), seed)
     timeout = float(timeout)
-    common = dict(label=ctx.label, closed_form=ctx.show(ctx.tpl.e), claim=ctx.show_claim(c), points=used,
+    form = ctx.show_closed_form(c)
+    label = ctx.label if not isinstance(form, ctx.sp.NDimArray) else ctx.label.split("[")[0]
+    common = dict(label=label, closed_form=form, claim=ctx.show_claim(c), points=used,
                   timeout=timeout, note=note)
     if ce is not None:
         done, diff = run_with_deadline(lambda: ctx.difference(c, simplify=True), min(timeout, 1.0))
         if not done:
             diff = ctx.difference(c, simplify=False)
         return Verdict(False, "disproved", diff, ce, elapsed=time.perf_counter() - start, **common)
-    done, res = run_with_deadline(lambda: ctx.prove(c), timeout)
+    done, res = run_with_deadline(lambda: ctx.prove(c), timeout) if timeout > 0 else (False, None)
     elapsed = time.perf_counter() - start
     if done and res[0] == "proved":
-        return Verdict(True, "proved", 0, None, elapsed=elapsed, **common)
+        return Verdict(True, "proved", ctx.sp.Integer(0), None, elapsed=elapsed, **common)
     if done and res[0] == "disproved":
         return Verdict(False, "disproved", res[1], None, elapsed=elapsed, **common)
     diff = res[1] if done else None
@@ -110,7 +112,6 @@ class _Context:
         """The claim as ``("generic", expr)`` in the tensor's index symbols or
         ``("elements", {index: expr})``."""
         import numpy as np
-        sp = self.sp
         if isinstance(claim, np.ndarray):
             claim = claim.tolist()
         if isinstance(claim, (list, tuple)):
@@ -192,6 +193,19 @@ class _Context:
         e = e.xreplace(self.names)
         return rename_dummies(sp.factor_terms(e, clear=True), avoid={str(v) for v in self.names.values()})
 
+    def show_closed_form(self, c):
+        """The closed form as the claim was written: shape-generic, or one
+        entry per element for a small list claim."""
+        import numpy as np
+        if c[0] == "generic" or int(np.prod(self.shape)) > _ELEMENTWISE_PROOF:
+            return self.show(self.tpl.e)
+
+        def elements():
+            vals = [self.show(self.concrete(idx)) for idx in np.ndindex(*self.shape)]
+            return self.sp.Array(vals, self.shape) if self.shape else vals[0]
+        done, form = run_with_deadline(elements, 1.0)       # unrolling large sums can take long
+        return form if done else self.show(self.tpl.e)
+
     def show_claim(self, c):
         kind, e = c
         if kind == "generic":
@@ -260,7 +274,8 @@ def _normal(e):
     numeric factors pulled out of sums: equal closed forms written
     differently often become structurally equal."""
     import sympy as sp
-    return sp.factor_terms(_canonical(_evaluable(e)), clear=True)
+    e = sp.factor_terms(_evaluable(e), clear=True)
+    return sp.factor_terms(_canonical(e), clear=True)
 
 
 def _canonical(e):
@@ -282,13 +297,26 @@ def _untangle(e, fresh):
     if not e.args or not e.has(ExprWithLimits):
         return e
     if isinstance(e, ExprWithLimits):
-        rename, limits = {}, []
-        for v, *bounds in e.limits:
-            t = sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=True)
-            limits.append((t, *[sp.sympify(b).xreplace(rename) for b in bounds]))
-            rename[v] = t
-        return type(e)(_untangle(e.function.xreplace(rename), fresh), *limits)
+        new = [sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=True) for _ in e.limits]
+        e = _relimit(e, new)
+        return type(e)(_untangle(e.function, fresh), *e.limits)
     return e.func(*[_untangle(a, fresh) if isinstance(a, sp.Basic) else a for a in e.args])
+
+
+def _relimit(e, new):
+    """``e`` (a sum or max over ranges) with its variables renamed to
+    ``new``.  A variable is in scope in the summand and in the bounds of
+    the limits inside it (listed before it)."""
+    import sympy as sp
+    f = e.function
+    limits = [list(lim) for lim in e.limits]
+    for k in reversed(range(len(limits))):
+        m = {limits[k][0]: new[k]}
+        f = f.xreplace(m)
+        for inner in limits[:k]:
+            inner[1:] = [sp.sympify(b).xreplace(m) for b in inner[1:]]
+        limits[k][0] = new[k]
+    return type(e)(f, *[tuple(lim) for lim in limits])
 
 
 def _number(e, memo):
@@ -302,11 +330,15 @@ def _number(e, memo):
         out = (e, 0)
     elif isinstance(e, ExprWithLimits):
         f, h = _number(e.function, memo)
-        rename, limits = {}, []
-        for k, (v, *bounds) in enumerate(e.limits):
-            rename[v] = dummy(h + k)
-            limits.append((rename[v], *[sp.sympify(b).xreplace(rename) for b in bounds]))
-        out = (type(e)(f.xreplace(rename), *limits), h + len(e.limits))
+        coeff = sp.Integer(1)
+        if type(e) is sp.Sum:
+            # numeric factors move out of a sum, and a sum of a sum is one sum
+            # over both ranges, as the template namespace writes it
+            coeff, f = sp.factor_terms(f, clear=True).as_coeff_Mul()
+        r = _relimit(type(e)(f, *e.limits), [dummy(h + k) for k in range(len(e.limits))])
+        if type(r) is sp.Sum and type(r.function) is sp.Sum:
+            r = sp.Sum(r.function.function, *r.function.limits, *r.limits)
+        out = (coeff * r, h + len(e.limits))
     else:
         parts = [_number(a, memo) if isinstance(a, sp.Basic) else (a, 0) for a in e.args]
         out = (e.func(*[p[0] for p in parts]), max(p[1] for p in parts))
@@ -549,6 +581,7 @@ def _counterexample(ctx, c, idx, values, claimed, actual, point, full=False):
                 shown[str(ctx.names[s])] = float(values[s])
     leaves = {str(ctx.names[s]): v for s, v in values.items() if v is not None and _is_variable(ctx, s)} \
         if full else {}
+    shown = dict(sorted(shown.items()))
     return Counterexample(idx, shown, float(np.asarray(claimed)[idx]), float(np.asarray(actual)[idx]),
                           point, leaves)
 

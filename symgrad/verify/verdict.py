@@ -1,6 +1,7 @@
 """The answer of ``symgrad.verify`` and the time-limited worker its proofs
 run in."""
 import ctypes
+import gc
 import threading
 import time
 
@@ -46,8 +47,11 @@ class Verdict:
     """Whether a claim about a tensor's closed form holds.  Truthy iff
     ``ok``; ``how`` is ``"proved"`` (the difference simplifies to 0),
     ``"numerically"`` (equal at every point tried, not proved within the
-    time limit) or ``"disproved"`` (a ``counterexample``).  ``difference`` is
-    claim minus closed form, simplified as far as time allowed.
+    time limit), ``"disproved"`` (with a ``counterexample`` where numbers
+    differ, or a difference that simplifies to a nonzero number) or, rarely,
+    ``"undecided"`` (no point where both sides are finite, and no proof).
+    ``difference`` is claim minus closed form, simplified as far as time
+    allowed; ``points`` counts the points compared.
 
     >>> from symgrad.verify.verdict import Verdict
     >>> v = Verdict(True, "proved", 0, None, label="f[i]", closed_form="2*x[i]", points=2)
@@ -81,6 +85,8 @@ class Verdict:
                      f"not proved within the time limit ({self.timeout:g} s): {self.label} = {form}"]
             if self.difference is not None and self.difference != 0:
                 lines.append(f"  claim - {self.label} simplified to {_text(self.difference)}")
+        elif self.how == "undecided":
+            lines = [f"undecided: {self.label} = {form}", f"  claim: {_text(self.claim)}"]
         else:
             lines = [f"disproved: {self.label} = {form}", f"  claim: {_text(self.claim)}"]
             if self.difference is not None:
@@ -134,12 +140,20 @@ def run_with_deadline(fn, timeout):
         except BaseException as e:      # handed to the caller
             box["error"] = e
 
-    th = threading.Thread(target=target, name="symgrad-verify", daemon=True)
-    th.start()
-    th.join(max(timeout, 0.0))
-    if th.is_alive():
-        _stop(th)
-        return False, None
+    # the cyclic garbage collector is paused while the worker runs, so that
+    # no gc callback (of any library) runs in the worker and catches the stop
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        th = threading.Thread(target=target, name="symgrad-verify", daemon=True)
+        th.start()
+        th.join(max(timeout, 0.0))
+        if th.is_alive():
+            _stop(th)
+            return False, None
+    finally:
+        if paused:
+            gc.enable()
     if "error" in box:
         raise box["error"]
     if "stopped" in box:

@@ -1,0 +1,37 @@
+"""Timing helpers: medians of repeated runs, taken in interleaved rounds so
+that every contender sees the same machine load."""
+import statistics
+import time
+
+
+def interleaved(contenders, rounds=7, number=1, warmup=1):
+    """Median seconds per call of each ``contenders[name]()``.
+
+    Each round times ``number`` calls of every contender in turn, so drift
+    in machine load hits all of them alike; the first ``warmup`` rounds are
+    discarded.
+    """
+    samples = {name: [] for name in contenders}
+    for r in range(warmup + rounds):
+        for name, fn in contenders.items():
+            t0 = time.perf_counter()
+            for _ in range(number):
+                fn()
+            dt = (time.perf_counter() - t0) / number
+            if r >= warmup:
+                samples[name].append(dt)
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def once(fn, repeat=5, warmup=1):
+    """Median seconds of ``fn()`` over ``repeat`` runs after ``warmup`` runs."""
+    return interleaved({"f": fn}, rounds=repeat, warmup=warmup)["f"]
+
+
+def fmt(seconds):
+    """Seconds in a readable unit."""
+    if seconds >= 1:
+        return f"{seconds:.3f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
