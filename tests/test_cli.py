@@ -42,7 +42,7 @@ def test_diff_with_values_and_latex():
 
 
 def test_verify_holds_exits_0():
-    r = run("verify", *SEED, "--wrt", "x", "--claim", "3/2*(x + 2)")
+    r = run("verify", *SEED, "--wrt", "x", "--claim", "3/2*(x + 2)", "--timeout", "60")
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "proved: ∂f/∂x[i, j] = 3*(x[i, j] + 2)/2"
 
@@ -55,7 +55,7 @@ def test_verify_fails_exits_1_with_a_counterexample():
 
 
 def test_verify_the_expression_itself():
-    r = run("verify", "sum(x**2)", "--at", "x=1,2", "--claim", "x[0]**2 + x[1]**2")
+    r = run("verify", "sum(x**2)", "--at", "x=1,2", "--claim", "x[0]**2 + x[1]**2", "--timeout", "60")
     assert r.returncode == 0, r.stderr + r.stdout
     assert r.stdout.strip() == "proved: f = Sum(x[i]**2, (i, 0, 1))"
 

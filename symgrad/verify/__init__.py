@@ -59,11 +59,12 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
     common = dict(label=label, closed_form=form, claim=ctx.show_claim(c), points=used,
                   timeout=timeout, note=note)
     if ce is not None:
-        done, diff = run_with_deadline(lambda: ctx.difference(c, simplify=True), min(timeout, 1.0))
+        done, diff = _attempt(lambda: ctx.difference(c, simplify=True), min(timeout, 1.0))
         if not done:
-            diff = ctx.difference(c, simplify=False)
-        return Verdict(False, "disproved", diff, ce, elapsed=time.perf_counter() - start, **common)
-    done, res = run_with_deadline(lambda: ctx.prove(c), timeout) if timeout > 0 else (False, None)
+            done, diff = _attempt(lambda: ctx.difference(c, simplify=False), 1.0)
+        return Verdict(False, "disproved", diff if done else None, ce, elapsed=time.perf_counter() - start,
+                       **common)
+    done, res = _attempt(lambda: ctx.prove(c), timeout)
     elapsed = time.perf_counter() - start
     if done and res[0] == "proved":
         return Verdict(True, "proved", ctx.sp.Integer(0), None, elapsed=elapsed, **common)
@@ -75,6 +76,18 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
         v.note = ((note + "; ") if note else "") + "no point where both sides are finite numbers, and not proved"
         return v
     return Verdict(True, "numerically", diff, None, elapsed=elapsed, **common)
+
+
+def _attempt(fn, timeout):
+    """``run_with_deadline``, where SymPy failing on an expression (it can
+    raise on exotic ones) counts as not finishing."""
+    if timeout <= 0:
+        return False, None
+    try:
+        return run_with_deadline(fn, timeout)
+    except (ArithmeticError, ValueError, TypeError, AttributeError, NotImplementedError, RecursionError,
+            IndexError, KeyError):
+        return False, None
 
 
 # ------------------------------------------------------------------ context
@@ -203,7 +216,7 @@ class _Context:
         def elements():
             vals = [self.show(self.concrete(idx)) for idx in np.ndindex(*self.shape)]
             return self.sp.Array(vals, self.shape) if self.shape else vals[0]
-        done, form = run_with_deadline(elements, 1.0)       # unrolling large sums can take long
+        done, form = _attempt(elements, 1.0)       # unrolling large sums can take long
         return form if done else self.show(self.tpl.e)
 
     def show_claim(self, c):
@@ -298,25 +311,24 @@ def _untangle(e, fresh):
         return e
     if isinstance(e, ExprWithLimits):
         new = [sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=True) for _ in e.limits]
-        e = _relimit(e, new)
+        e = _relimit(type(e), e.function, e.limits, new)
         return type(e)(_untangle(e.function, fresh), *e.limits)
     return e.func(*[_untangle(a, fresh) if isinstance(a, sp.Basic) else a for a in e.args])
 
 
-def _relimit(e, new):
-    """``e`` (a sum or max over ranges) with its variables renamed to
-    ``new``.  A variable is in scope in the summand and in the bounds of
-    the limits inside it (listed before it)."""
+def _relimit(cls, f, limits, new):
+    """``cls(f, *limits)`` (a sum or max over ranges) with its variables
+    renamed to ``new``.  A variable is in scope in the summand and in the
+    bounds of the limits inside it (listed before it)."""
     import sympy as sp
-    f = e.function
-    limits = [list(lim) for lim in e.limits]
+    limits = [list(lim) for lim in limits]
     for k in reversed(range(len(limits))):
         m = {limits[k][0]: new[k]}
         f = f.xreplace(m)
         for inner in limits[:k]:
             inner[1:] = [sp.sympify(b).xreplace(m) for b in inner[1:]]
         limits[k][0] = new[k]
-    return type(e)(f, *[tuple(lim) for lim in limits])
+    return cls(f, *[tuple(lim) for lim in limits])
 
 
 def _number(e, memo):
@@ -335,7 +347,7 @@ def _number(e, memo):
             # numeric factors move out of a sum, and a sum of a sum is one sum
             # over both ranges, as the template namespace writes it
             coeff, f = sp.factor_terms(f, clear=True).as_coeff_Mul()
-        r = _relimit(type(e)(f, *e.limits), [dummy(h + k) for k in range(len(e.limits))])
+        r = _relimit(type(e), f, e.limits, [dummy(h + k) for k in range(len(e.limits))])
         if type(r) is sp.Sum and type(r.function) is sp.Sum:
             r = sp.Sum(r.function.function, *r.function.limits, *r.limits)
         out = (coeff * r, h + len(e.limits))
