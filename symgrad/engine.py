@@ -645,11 +645,19 @@ def backward_one_node(root, g, retain_graph, seeds):
 def _finish_leaf(leaf, g, conv, contrib):
     """A leaf's total gradient after its hooks, and the contribution record
     its closed form refers to (a copy marked hooked if a hook changed it)."""
-    _HOOKED[0] = False
-    g = _prepare_leaf(leaf, g, conv)
-    if _HOOKED[0] and contrib is not None:
-        contrib = Contribution(contrib.roots, contrib.seeds)
-        contrib.hooked = True
+    a = leaf._data
+    g = conv(g, (a.shape, _FROM_NP[a.dtype]))
+    hooks = leaf._hooks
+    if hooks:
+        hooked = False
+        for fn in list(hooks.values()):
+            r = fn(g if isinstance(g, Tensor) else _wrap(g))
+            if r is not None:
+                g = r if isinstance(g, Tensor) else r._data
+                hooked = True
+        if hooked and contrib is not None:
+            contrib = Contribution(contrib.roots, contrib.seeds)
+            contrib.hooked = True
     return g, contrib
 
 
@@ -741,7 +749,9 @@ def _apply_vjps(node, grads_out, xp, create_graph):
             ans = (_wrap(ans, node, -1) if node.out_meta is None
                    else tuple(_wrap(a, node, k) for k, a in enumerate(ans)))
     else:
-        ins = [t._data if isinstance(t, Tensor) else t for t in saved]
+        ins = []
+        for t in saved:
+            ins.append(t._data if isinstance(t, Tensor) else t)
     g = grads_out[0] if node.out_meta is None else grads_out
     conv = _grad_tensor if create_graph else _grad_array
     res = []
@@ -773,19 +783,6 @@ def _check_nan(node, k, r):
         raise RuntimeError(f"Function '{node.name()}' returned nan values in its {k}th output.")
 
 
-def _prepare_leaf(leaf, g, conv):
-    g = conv(g, (leaf._data.shape, leaf.dtype))
-    hooks = leaf._hooks
-    if hooks:
-        for fn in list(hooks.values()):
-            gt = g if isinstance(g, Tensor) else _wrap(g)
-            r = fn(gt)
-            if r is not None:
-                g = r if isinstance(g, Tensor) else r._data
-                _HOOKED[0] = True
-    return g
-
-
 def _result(g, contrib, key):
     t = _wrap(g)
     t._gsrc = [("bw", contrib, key)]
@@ -813,7 +810,7 @@ def _accumulate(leaf, g, create_graph, contrib=None):
         if rec is None:
             # a gradient the user assigned: its closed form is known only if it is zero
             rec = cur._gsrc = [("const", 0) if not cur._data.any() else ("unknown",)]
-        cur._data += g
+        np.add(cur._data, g, out=cur._data)      # as +=, with less overhead
         cur._vc[0] += 1
         rec.append(entry)
 
@@ -826,10 +823,14 @@ def _release(node, retain_graph):
         return
     node.freed = True
     symbolic = _state["symbolic"]
-    node.saved = [(_Meta(t._data.shape, t._data.dtype, _weakref(t), t._data, t._skel, t._vc, t._vc[0])
-                   if e is None and symbolic else _Meta(t._data.shape, t._data.dtype))
-                  if isinstance(t, Tensor) else t
-                  for t, e in zip_longest(node.saved, node.edges)]
+    saved = []
+    for t, e in zip_longest(node.saved, node.edges):
+        if isinstance(t, Tensor):
+            a = t._data
+            t = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0]) if e is None and symbolic \
+                else _Meta(a.shape, a.dtype)
+        saved.append(t)
+    node.saved = saved
     node.ans = None
 
 

@@ -18,7 +18,7 @@ def _seq(x):
 def _root_grads(outputs, grad_outputs, create_graph):
     grads = []
     for k, (t, g) in enumerate(zip(outputs, grad_outputs)):
-        if not t.requires_grad:
+        if t._node is None and not t._rg:
             raise RuntimeError(f"element {k} of tensors does not require grad and does not have a grad_fn")
         if g is None:
             if t._data.size != 1:
@@ -63,7 +63,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     ins = _seq(inputs)
     if ins is not None and not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
-    seeds = [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in grads]
+    seeds = grads if grad_tensors is None else \
+        [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in grads]
     if check:
         from ..crosscheck import crosscheck
         for t, g in zip(tensors, grads):

@@ -131,6 +131,7 @@ def run_with_deadline(fn, timeout):
     (False, None)
     """
     box = {}
+    lock = threading.Lock()
 
     def target():
         try:
@@ -139,6 +140,8 @@ def run_with_deadline(fn, timeout):
             box["stopped"] = True
         except BaseException as e:      # handed to the caller
             box["error"] = e
+        finally:
+            _finish(box, lock)
 
     # the cyclic garbage collector is paused while the worker runs, so that
     # no gc callback (of any library) runs in the worker and catches the stop
@@ -148,9 +151,10 @@ def run_with_deadline(fn, timeout):
         th = threading.Thread(target=target, name="symgrad-verify", daemon=True)
         th.start()
         th.join(max(timeout, 0.0))
-        if th.is_alive():
-            _stop(th)
+        if th.is_alive() and not box.get("done"):
+            _stop(th, box, lock)
             return False, None
+        th.join()
     finally:
         if paused:
             gc.enable()
@@ -161,11 +165,33 @@ def run_with_deadline(fn, timeout):
     return True, box["value"]
 
 
-def _stop(th, patience=5.0):
+def _async_raise(ident, exc):
+    # exc None clears a pending asynchronous exception of that thread
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
+
+
+def _finish(box, lock):
+    # marks the worker done; from then on no stop is sent, and one still
+    # pending is cleared, so none can escape into the thread's exit
+    while True:
+        try:
+            with lock:
+                box["done"] = True
+                _async_raise(threading.get_ident(), None)
+            return
+        except _Stop:
+            continue
+
+
+def _stop(th, box, lock, patience=5.0):
     # an asynchronous exception stops pure-Python work (SymPy) at its next
-    # bytecode; it is raised again until the thread ends, in case a bare
+    # bytecode; it is sent again until the worker is done, in case a bare
     # ``except:`` in the running code caught it
     end = time.monotonic() + patience
     while th.is_alive() and time.monotonic() < end:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(th.ident), ctypes.py_object(_Stop))
+        with lock:
+            if box.get("done"):
+                break
+            _async_raise(th.ident, _Stop)
         th.join(0.02)
+    th.join(max(0.0, end - time.monotonic()))
