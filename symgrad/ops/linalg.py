@@ -240,9 +240,15 @@ def _m2_vjp(xp, g, ans, c, a, b, beta, alpha):
     return _scaled(xp.matmul(xp.swapaxes(a, -1, -2), g), alpha)
 
 
+def _m2t_vjp(xp, g, ans, c, a, b, beta, alpha):
+    # (gᵀa)ᵀ: laid out as a transposed mat2 (F.linear's ``weight.t()``), so
+    # the weight's gradient needs no transposing copy, as PyTorch arranges it
+    return _scaled(xp.swapaxes(xp.matmul(xp.swapaxes(g, -1, -2), a), -1, -2), alpha)
+
+
 addmm_op = Op("addmm", "AddmmBackward0",
               lambda xp, c, a, b, beta, alpha: _biased(xp, c, xp.matmul(a, b), beta, alpha),
-              (_bias_vjp, _m1_vjp, _m2_vjp), dtypes="promote")
+              (_bias_vjp, _m1_vjp, _m2t_vjp), dtypes="promote")
 baddbmm_op = Op("baddbmm", "BaddbmmBackward0",
                 lambda xp, c, a, b, beta, alpha: _biased(xp, c, xp.matmul(a, b), beta, alpha),
                 (_bias_vjp, _m1_vjp, _m2_vjp), dtypes="promote")

@@ -379,7 +379,8 @@ def _reduce(kind, a, axis, keepdims):
     if _b.any(a.shape[d] == 0 for d in axes):
         return T({"sum": sp.Integer(0), "prod": sp.Integer(1)}.get(kind, sp.nan), shape)
     if not limits:
-        return T(e, shape)
+        # every reduced dim has size 1: the index of the extreme is 0
+        return T(sp.Integer(0) if kind in ("argmax", "argmin") else e, shape)
     if kind == "sum":
         return T(sp.Sum(numeric(e), *limits), shape)
     if kind == "prod":
