@@ -209,6 +209,8 @@ PROBE = ("import sys, time; t = time.perf_counter(); import {m}; dt = time.perf_
 
 def import_time(module, repeat):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)     # time imports as installed: from bytecode
+    subprocess.run([sys.executable, "-c", f"import {module}"], env=env, check=True)   # writes it
     times, loaded = [], set()
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-c", PROBE.format(m=module)], capture_output=True,

@@ -4,9 +4,17 @@ It is numpy itself plus the few functional helpers the formulas need that
 numpy spells as in-place mutation; jax.numpy, symgrad's tensor namespace and
 the symbolic templates provide the same names.
 """
-from numpy import *          # noqa: F401,F403  (the namespace *is* numpy)
 import numpy as _np
 from numpy import linalg     # noqa: F401
+
+
+def __getattr__(name):
+    # The namespace *is* numpy.  Names resolve on first use and are then
+    # cached here: ``from numpy import *`` would import numpy's lazy
+    # submodules (f2py, testing, ...) and double the import time.
+    value = getattr(_np, name)
+    globals()[name] = value
+    return value
 
 
 def index_add(shape, dtype, key, g):

@@ -1,11 +1,14 @@
 """Closed forms back to array code.
 
-A template is compiled once into a tree of closures.  Index symbols become
-broadcast axes (output slots first, one more axis per enclosing sum), an
-element read ``x[e1, e2]`` becomes fancy indexing with the evaluated index
-arrays, and a sum of a product becomes one ``einsum`` contraction, so a
-closed form runs about as fast as the numeric path.  Identical
-subexpressions are compiled once and evaluated once per call."""
+A template compiles once into a tree of closures over *labelled arrays*: a
+value is an array plus the index symbols its axes stand for, so a
+subexpression has an axis only for the indices it depends on.  A leaf read
+``x[i, m]`` is the leaf itself (sliced when the range is a part of the
+axis), other reads are fancy indexing; a sum of a product is a contraction
+done pairwise with ``matmul``.  Subexpressions are keyed with their indices
+renamed in order of appearance, so the same sum written with different
+letters (``Σ_m W[i, m] x[l, m]`` and ``Σ_p W[n, p] x[l, p]``) is compiled
+and evaluated once per call."""
 import numpy as np
 import sympy as sp
 from sympy.core.relational import Relational
@@ -24,192 +27,298 @@ _FUNCS = {
     sp.asinh: "arcsinh", sp.acosh: "arccosh", sp.atanh: "arctanh", sp.Abs: "abs", sp.sign: "sign",
     sp.floor: "floor", sp.ceiling: "ceil",
 }
+_RELS = {"==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
+         "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y}
+_REDUCED = (sp.Sum, sp.Product, tns.MaxOver)
+_CANON = [sp.Symbol(f"_c{k}", integer=True, nonnegative=True) for k in range(64)]
 
 
 class Compiler:
-    def __init__(self, xp, leaves, nslots):
+    """``compile(e, scope)`` -> ``f(env, memo) -> (value, labels)``; ``scope``
+    maps each index symbol in scope to its range ``(lo, size)``."""
+
+    def __init__(self, xp, leaves):
         self.xp = xp
         self.leaves = leaves          # symbol/IndexedBase -> position in the argument list
-        self.nslots = nslots
         self.done = {}
 
-    def compile(self, e, axes):
-        """``axes``: tuple of (symbol, size) for every axis in scope, in order."""
-        key = (e, axes)
+    def compile(self, e, scope):
+        if e.is_Atom:
+            return self._compile(e, scope)
+        order = list(dict.fromkeys(_index_symbols(e, self.leaves)))
+        if len(order) > len(_CANON):
+            return self._memo(self._compile(e, scope))
+        rename = dict(zip(order, _CANON))
+        free = [s for s in order if s in scope]
+        key = (e.xreplace(rename), tuple(scope[s] for s in free))
         hit = self.done.get(key)
         if hit is None:
-            hit = self.done[key] = self._memo(self._compile(e, axes))
-        return hit
+            cscope = {rename[s]: scope[s] for s in free}
+            hit = self.done[key] = self._memo(self._compile(key[0], cscope))
+        back = {rename[s]: s for s in free}
+        if all(c is s for c, s in back.items()):
+            return hit
+        return lambda env, memo: _relabel(hit(env, memo), back)
 
     def _memo(self, f):
         def g(env, memo):
-            k = id(g)
-            if k in memo:
-                return memo[k]
-            v = memo[k] = f(env, memo)
+            v = memo.get(g)
+            if v is None:
+                v = memo[g] = f(env, memo)
             return v
         return g
 
-    def _compile(self, e, axes):
+    def _compile(self, e, scope):
         xp = self.xp
-        n = len(axes)
         if e.is_Number or e in (sp.pi, sp.E):
-            if e is sp.nan:
-                return lambda env, memo: np.nan
-            v = int(e) if e.is_Integer else float(e)
-            return lambda env, memo: v
+            v = np.nan if e is sp.nan else int(e) if e.is_Integer else float(e)
+            return lambda env, memo: (v, ())
         if e is sp.true or e is sp.false:
             v = bool(e)
-            return lambda env, memo: v
+            return lambda env, memo: (v, ())
         if e.is_Symbol:
-            for a, (s, size) in enumerate(axes):
-                if s == e:
-                    grid = np.arange(size).reshape([1] * a + [size] + [1] * (n - a - 1))
-                    return lambda env, memo: grid
+            if e in scope:
+                lo, size = scope[e]
+                grid = (np.arange(lo, lo + size), (e,))
+                return lambda env, memo: grid
             if e in self.leaves:
                 k = self.leaves[e]
-                return lambda env, memo: env[k]
+                return lambda env, memo: (env[k], ())
             raise Unevaluable(f"free symbol {e} in closed form")
         if isinstance(e, sp.Indexed):
-            idx = [self.compile(i, axes) for i in e.indices]
-            base = e.base
-            if base in self.leaves:
-                k = self.leaves[base]
-                get = lambda env: env[k]
-            else:
-                arr = tns.const_values(base)
-                if arr is None:
-                    raise Unevaluable(f"unknown array {base}")
-                get = lambda env: arr
-
-            def indexed(env, memo):
-                arr = get(env)
-                # both branches of a Piecewise are evaluated: clip reads the
-                # branch that is not selected makes out of range
-                ii = [xp.clip(_as_index(xp, f(env, memo), n), 0, s - 1) for f, s in zip(idx, arr.shape)]
-                return _pad(xp, arr[tuple(ii)], n)
-            return indexed
+            return self._read(e, scope)
         if isinstance(e, sp.Add):
-            parts = [self.compile(a, axes) for a in e.args]
-            return lambda env, memo: _fold(lambda x, y: x + y, [p(env, memo) for p in parts])
+            return self._elementwise(lambda *v: _fold(lambda x, y: x + y, v), e.args, scope)
         if isinstance(e, sp.Mul):
-            parts = [self.compile(a, axes) for a in e.args]
-            return lambda env, memo: _fold(lambda x, y: x * y, [p(env, memo) for p in parts])
+            return self._elementwise(lambda *v: _fold(lambda x, y: x * y, v), e.args, scope)
         if isinstance(e, sp.Pow):
-            b, p = self.compile(e.base, axes), self.compile(e.exp, axes)
             if e.exp == sp.Rational(1, 2):
-                return lambda env, memo: xp.sqrt(b(env, memo))
+                return self._elementwise(xp.sqrt, (e.base,), scope)
             if e.exp == -1:
-                return lambda env, memo: 1 / b(env, memo)
-            return lambda env, memo: b(env, memo) ** p(env, memo)
-        if isinstance(e, (sp.Sum, sp.Product, tns.MaxOver)):
-            return self._reduce(e, axes)
+                return self._elementwise(lambda b: 1 / b, (e.base,), scope)
+            return self._elementwise(lambda b, p: b ** p, e.args, scope)
+        if isinstance(e, _REDUCED):
+            return self._reduce(e, scope)
         if isinstance(e, sp.Piecewise):
-            pieces = [(self.compile(v, axes), self.compile(c, axes)) for v, c in e.args]
-
-            def pw(env, memo):
-                out = pieces[-1][0](env, memo)
-                for v, c in reversed(pieces[:-1]):
-                    out = xp.where(c(env, memo), v(env, memo), out)
+            def pw(*vals):
+                out = vals[-2]
+                for k in range(len(vals) - 4, -1, -2):
+                    out = xp.where(vals[k + 1], vals[k], out)
                 return out
-            return pw
+            f = self._elementwise(pw, [a for vc in e.args for a in vc], scope)
+            return _floating(f) if all(v.is_Number for v, _ in e.args) else f
         if isinstance(e, Relational):
-            a, b = self.compile(e.lhs, axes), self.compile(e.rhs, axes)
-            op = {"==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
-                  "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y}[e.rel_op]
-            return lambda env, memo: op(a(env, memo), b(env, memo))
+            return self._elementwise(_RELS[e.rel_op], (e.lhs, e.rhs), scope)
         if isinstance(e, (sp.And, sp.Or)):
-            parts = [self.compile(a, axes) for a in e.args]
             f = xp.logical_and if isinstance(e, sp.And) else xp.logical_or
-            return lambda env, memo: _fold(f, [p(env, memo) for p in parts])
+            return self._elementwise(lambda *v: _fold(f, v), e.args, scope)
         if isinstance(e, sp.Not):
-            a = self.compile(e.args[0], axes)
-            return lambda env, memo: xp.logical_not(a(env, memo))
+            return self._elementwise(xp.logical_not, e.args, scope)
         if isinstance(e, sp.KroneckerDelta):
-            a, b = self.compile(e.args[0], axes), self.compile(e.args[1], axes)
-            return lambda env, memo: (a(env, memo) == b(env, memo)) * 1
+            return _floating(self._elementwise(lambda a, b: a == b, e.args, scope))
         if isinstance(e, (sp.Max, sp.Min)):
-            parts = [self.compile(a, axes) for a in e.args]
             f = xp.maximum if isinstance(e, sp.Max) else xp.minimum
-            return lambda env, memo: _fold(f, [p(env, memo) for p in parts])
+            return self._elementwise(lambda *v: _fold(f, v), e.args, scope)
+        if isinstance(e, (sp.floor, sp.ceiling)):
+            # index arithmetic in integers: floor(m/12 - 1/12) in floats is
+            # floor(0.99999...) = 0 at m = 13
+            num, den = sp.fraction(sp.together(e.args[0]))
+            if den.is_Integer and den > 0 and all(r.is_Integer for r in num.atoms(sp.Rational)):
+                q = int(den)
+                if isinstance(e, sp.floor):
+                    return self._elementwise(lambda a: a // q, (num,), scope)
+                return self._elementwise(lambda a: -((-a) // q), (num,), scope)
         if isinstance(e, sp.Mod):
-            a, b = self.compile(e.args[0], axes), self.compile(e.args[1], axes)
-            return lambda env, memo: xp.mod(a(env, memo), b(env, memo))
+            return self._elementwise(xp.mod, e.args, scope)
         if isinstance(e, sp.atan2):
-            a, b = self.compile(e.args[0], axes), self.compile(e.args[1], axes)
-            return lambda env, memo: xp.arctan2(a(env, memo), b(env, memo))
+            return self._elementwise(xp.arctan2, e.args, scope)
         if isinstance(e, sp.erf):
-            a = self.compile(e.args[0], axes)
-            return lambda env, memo: _erf(xp)(a(env, memo))
+            return self._elementwise(_erf(xp), e.args, scope)
         if isinstance(e, tns._round):
-            a = self.compile(e.args[0], axes)
-            return lambda env, memo: xp.round(a(env, memo))
+            return self._elementwise(xp.round, e.args, scope)
         for cls, name in _FUNCS.items():
             if isinstance(e, cls):
-                a = self.compile(e.args[0], axes)
-                f = getattr(xp, name)
-                return lambda env, memo: f(a(env, memo))
+                return self._elementwise(getattr(xp, name), e.args, scope)
         raise Unevaluable(f"no array code for {type(e).__name__}: {e}")
 
-    def _max_bound(self, hi, axes):
-        # the largest value the limit takes over the enclosing index ranges
-        try:
-            v = Compiler(np, {}, self.nslots).compile(hi, axes)([], {})
-        except Unevaluable:
-            raise Unevaluable(f"cannot bound the sum limit {hi}") from None
-        return int(np.max(v))
+    def _elementwise(self, f, args, scope):
+        parts = [self.compile(a, scope) for a in args]
+        xp = self.xp
 
-    def _reduce(self, e, axes):
+        def run(env, memo):
+            arrays, labels = _align(xp, [p(env, memo) for p in parts])
+            return f(*arrays), labels
+        return run
+
+    def _read(self, e, scope):
+        xp = self.xp
+        base = e.base
+        if base in self.leaves:
+            k = self.leaves[base]
+            get = lambda env: env[k]
+        else:
+            const = tns.const_values(base)
+            if const is None:
+                raise Unevaluable(f"unknown array {base}")
+            get = lambda env: const
+        plain = [_plain(i, scope) for i in e.indices]
+        if all(p is not None for p in plain):
+            def sliced(env, memo):
+                arr = get(env)
+                key, labels = [], []
+                for (s, start), n in zip(plain, arr.shape):
+                    if s is None:
+                        if not 0 <= start < n:
+                            return gathered(env, memo)
+                        key.append(start)
+                        continue
+                    size = scope[s][1]
+                    if start < 0 or start + size > n:
+                        return gathered(env, memo)
+                    key.append(slice(start, start + size))
+                    labels.append(s)
+                return _dedupe(xp, arr[tuple(key)], labels)
+        idx = [self.compile(i, scope) for i in e.indices]
+
+        def gathered(env, memo):
+            arr = get(env)
+            ii, labels = _align(xp, [f(env, memo) for f in idx])
+            # both branches of a Piecewise are evaluated: clip the reads the
+            # branch that is not selected makes out of range
+            ii = [xp.clip(_as_index(i), 0, n - 1) for i, n in zip(ii, arr.shape)]
+            return arr[tuple(ii)], labels
+        return sliced if all(p is not None for p in plain) else gathered
+
+    def _bounds(self, lo, hi, scope):
+        # the smallest low and largest high limit over the enclosing ranges
+        try:
+            lo_v = Compiler(np, {}).compile(lo, scope)([], {})[0]
+            hi_v = Compiler(np, {}).compile(hi, scope)([], {})[0]
+        except Unevaluable:
+            raise Unevaluable(f"cannot bound the limits {lo}, {hi}") from None
+        return int(np.min(lo_v)), int(np.max(hi_v))
+
+    def _reduce(self, e, scope):
         xp = self.xp
         # the last limit is the outermost: reduce it here, the rest inside
         (d, lo, hi), rest = e.limits[-1], e.limits[:-1]
         body = type(e)(e.function, *rest) if rest else e.function
-        lo_f, hi_f = self.compile(lo, axes), self.compile(hi, axes)
         fixed = lo.is_Integer and hi.is_Integer
-        if fixed:
-            size = int(hi) - int(lo) + 1
-            inner = axes + ((d, size),)
-            shift = int(lo)
-            f_body = self.compile(body.xreplace({d: d + shift}) if shift else body, inner)
-            mask = None
-        else:
-            bound = self._max_bound(hi, axes)
-            size = bound + 1
-            inner = axes + ((d, size),)
-            f_body = self.compile(body, inner)
-            f_mask = self.compile(sp.And(d >= lo, d <= hi), inner)
-        n = len(axes)
-        kind = "sum" if isinstance(e, sp.Sum) else "prod" if isinstance(e, sp.Product) else \
-            "argmax" if isinstance(e, tns.ArgMaxOver) and not isinstance(e, tns.ArgMinOver) else \
-            "argmin" if isinstance(e, tns.ArgMinOver) else \
-            "max" if type(e) is tns.MaxOver else "min"
-        factors = None
+        lo_min, hi_max = (int(lo), int(hi)) if fixed else self._bounds(lo, hi, scope)
+        size = hi_max - lo_min + 1
+        if size <= 0:
+            empty = {sp.Sum: 0, sp.Product: 1}.get(type(e), np.nan)
+            return lambda env, memo: (empty, ())
+        inner = dict(scope)
+        inner[d] = (lo_min, size)
+        kind = _kind(e)
         if kind == "sum" and fixed and isinstance(body, sp.Mul):
-            factors = [self.compile(a.xreplace({d: d + shift}) if shift else a, inner) for a in body.args]
+            factors = [self.compile(a, inner) for a in body.args]
+
+            def contract(env, memo):
+                vals = [f(env, memo) for f in factors]
+                return _contract(xp, vals, d, size)
+            return contract
+        f_body = self.compile(body, inner)
+        f_mask = None if fixed else self.compile(sp.And(d >= lo, d <= hi), inner)
 
         def red(env, memo):
-            if factors is not None:
-                return _contract(xp, [f(env, memo) for f in factors], n)
-            v = _pad(xp, f_body(env, memo), n + 1)
-            if np.ndim(v) == 0:
-                v = xp.full((1,) * n + (size,), v)
-            v = xp.broadcast_to(v, tuple(np.shape(v))[:n] + (size,))
-            if not fixed:
-                m = _pad(xp, f_mask(env, memo), n + 1)
-                fill = {"sum": 0, "prod": 1, "max": -np.inf, "min": np.inf}.get(kind, 0)
-                v = xp.where(m, v, fill)
-            if kind == "sum":
-                r = xp.sum(v, axis=n)
-            elif kind == "prod":
-                r = xp.prod(v, axis=n)
-            elif kind == "max":
-                r = xp.max(v, axis=n)
-            elif kind == "min":
-                r = xp.min(v, axis=n)
-            else:
-                r = (xp.argmax if kind == "argmax" else xp.argmin)(v, axis=n) + (int(lo) if fixed else 0)
-            return r
+            v, labels = f_body(env, memo)
+            if f_mask is not None:
+                (v, m), labels = _align(xp, [(v, labels), f_mask(env, memo)])
+                fill = {"sum": 0, "prod": 1, "max": -np.inf, "min": np.inf}.get(kind, np.nan)
+                v = xp.where(m, v, fill) if kind in ("sum", "prod", "max", "min") else \
+                    xp.where(m, v, -np.inf if kind == "argmax" else np.inf)
+            if d not in labels:
+                return {"sum": lambda: v * size, "prod": lambda: v ** size, "max": lambda: v,
+                        "min": lambda: v}.get(kind, lambda: xp.zeros_like(v) + lo_min)(), labels
+            ax = labels.index(d)
+            rest_labels = labels[:ax] + labels[ax + 1:]
+            if kind in ("argmax", "argmin"):
+                return getattr(xp, kind)(v, axis=ax) + lo_min, rest_labels
+            return getattr(xp, kind)(v, axis=ax), rest_labels
         return red
+
+
+def _floating(f):
+    # masks and deltas in the leaves' float type: an int64 mask would turn a
+    # float32 product into float64 (and every matmul after it off BLAS's fast path)
+    def run(env, memo):
+        v, labels = f(env, memo)
+        dt = memo["dtype"]
+        return (v.astype(dt) if hasattr(v, "astype") else dt.type(v)), labels
+    return run
+
+
+def _kind(e):
+    if isinstance(e, sp.Sum):
+        return "sum"
+    if isinstance(e, sp.Product):
+        return "prod"
+    if isinstance(e, tns.ArgMinOver):
+        return "argmin"
+    if isinstance(e, tns.ArgMaxOver):
+        return "argmax"
+    return "min" if isinstance(e, tns.MinOver) else "max"
+
+
+def _plain(i, scope):
+    """``(symbol, start)`` for an index ``s + c`` over a range in scope,
+    ``(None, c)`` for a constant; None for anything else."""
+    if i.is_Integer:
+        return None, int(i)
+    if i in scope:
+        return i, scope[i][0]
+    if isinstance(i, sp.Add) and len(i.args) == 2 and i.args[0].is_Integer and i.args[1] in scope:
+        return i.args[1], scope[i.args[1]][0] + int(i.args[0])
+    return None
+
+
+def _index_symbols(e, leaves):
+    """The index symbols of ``e`` in order of appearance (leaf names excluded)."""
+    if isinstance(e, sp.IndexedBase):
+        return
+    if e.is_Symbol:
+        if e not in leaves:
+            yield e
+        return
+    for a in e.args:
+        yield from _index_symbols(a, leaves)
+
+
+def _relabel(val, back):
+    v, labels = val
+    return v, tuple(back.get(s, s) for s in labels)
+
+
+def _dedupe(xp, v, labels):
+    """An axis per label: a label read twice (``x[i, i]``) takes the diagonal."""
+    if len(set(labels)) == len(labels):
+        return v, tuple(labels)
+    uniq = list(dict.fromkeys(labels))
+    letters = "".join(_LETTERS[uniq.index(s)] for s in labels)
+    return xp.einsum(f"{letters}->{_LETTERS[:len(uniq)]}", v), tuple(uniq)
+
+
+def _align(xp, vals):
+    """Arrays over one shared label order, each with size-1 axes for the
+    labels it does not depend on (ready to broadcast)."""
+    labels = []
+    for _, ls in vals:
+        labels += [s for s in ls if s not in labels]
+    labels = tuple(labels)
+    out = []
+    for v, ls in vals:
+        if ls == labels or not ls:
+            out.append(v)
+            continue
+        order = sorted(range(len(ls)), key=lambda a: labels.index(ls[a]))
+        if order != list(range(len(ls))):
+            v = xp.transpose(v, order)
+        have = set(ls)
+        out.append(xp.reshape(v, tuple(v.shape[[ls[a] for a in order].index(s)] if s in have else 1
+                                       for s in labels)))
+    return out, labels
 
 
 def _erf(xp):
@@ -227,52 +336,82 @@ def _fold(f, vals):
     return out
 
 
-def _pad(xp, v, n):
-    if np.ndim(v) < n:
-        return xp.reshape(v, np.shape(v) + (1,) * (n - np.ndim(v))) if np.ndim(v) else v
-    return v
-
-
-def _as_index(xp, v, n):
-    v = _pad(xp, v, n)
-    if hasattr(v, "dtype") and v.dtype.kind == "f":
-        v = v.astype(np.int64)
-    elif isinstance(v, float):
-        v = int(v)
-    return v
+def _as_index(v):
+    if hasattr(v, "dtype") and v.dtype.kind in "fb":
+        return v.astype(np.int64)
+    return int(v) if isinstance(v, (float, bool)) else v
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def _contract(xp, vals, n):
-    """Sum over the last of ``n + 1`` axes of the product of ``vals`` (arrays
-    broadcastable over those axes): one einsum over the axes each uses."""
+def _contract(xp, vals, d, size):
+    """Σ_d of the product of labelled values: pairwise, smallest result first,
+    each pair one ``matmul``."""
     scal = 1
-    ops, subs = [], []
-    for v in vals:
-        if np.ndim(v) == 0:
+    ops = []
+    for v, ls in vals:
+        if ls:
+            ops.append((v, ls))
+        else:
             scal = scal * v
-            continue
-        v = _pad(xp, v, n + 1)
-        keep = [a for a in range(n + 1) if v.shape[a] != 1]
-        ops.append(xp.reshape(v, tuple(v.shape[a] for a in keep)))
-        subs.append("".join(_LETTERS[a] for a in keep))
+    if not any(d in ls for _, ls in ops):
+        scal = scal * size          # the body does not depend on d
+        d = None
+    while len(ops) > 1:
+        best = None
+        for a in range(len(ops)):
+            for b in range(a + 1, len(ops)):
+                need = {s for k, (_, ls) in enumerate(ops) if k not in (a, b) for s in ls}
+                keep = [s for s in dict.fromkeys(ops[a][1] + ops[b][1]) if s != d or s in need]
+                n = 1
+                for s in keep:
+                    n *= _size(ops, s)
+                if best is None or n < best[0]:
+                    best = (n, a, b, keep)
+        _, a, b, keep = best
+        pair = _pair(xp, ops[a], ops[b], keep)
+        ops = [o for k, o in enumerate(ops) if k not in (a, b)] + [pair]
     if not ops:
-        return scal
-    present = sorted({c for s in subs for c in s} - {_LETTERS[n]})
-    out = xp.einsum(",".join(subs) + "->" + "".join(present), *ops, optimize=len(ops) > 2)
-    shape = []
-    sizes = {}
-    for o, s in zip(ops, subs):
-        for c, k in zip(s, o.shape):
-            sizes[c] = k
-    for a in range(n):
-        shape.append(sizes.get(_LETTERS[a], 1))
-    out = xp.reshape(out, tuple(shape)) if shape else out
-    if _LETTERS[n] not in sizes:
-        raise AssertionError("contracted axis vanished")
-    return out * scal if not (isinstance(scal, int) and scal == 1) else out
+        return scal, ()
+    v, ls = ops[0]
+    if d is not None and d in ls:
+        ax = ls.index(d)
+        v, ls = xp.sum(v, axis=ax), ls[:ax] + ls[ax + 1:]
+    if not (isinstance(scal, int) and scal == 1):
+        v = v * scal
+    return v, ls
+
+
+def _size(ops, s):
+    for v, ls in ops:
+        if s in ls:
+            return v.shape[ls.index(s)]
+    return 1
+
+
+def _pair(xp, x, y, keep):
+    """The product of two labelled arrays, summed over the labels they share
+    that are not in ``keep``."""
+    (a, la), (b, lb) = x, y
+    shared = [s for s in la if s in lb]
+    batch = [s for s in shared if s in keep]
+    summed = [s for s in shared if s not in keep]
+    a_only = [s for s in la if s not in lb]
+    b_only = [s for s in lb if s not in la]
+    if not summed:
+        (a, b), labels = _align(xp, [x, y])
+        return a * b, labels
+    ash, bsh = dict(zip(la, a.shape)), dict(zip(lb, b.shape))
+    a = xp.transpose(a, [la.index(s) for s in batch + a_only + summed])
+    b = xp.transpose(b, [lb.index(s) for s in batch + summed + b_only])
+    nb = [ash[s] for s in batch]
+    m = int(np.prod([ash[s] for s in a_only]))
+    k = int(np.prod([ash[s] for s in summed]))
+    n = int(np.prod([bsh[s] for s in b_only]))
+    out = xp.matmul(xp.reshape(a, tuple(nb) + (m, k)), xp.reshape(b, tuple(nb) + (k, n)))
+    return (xp.reshape(out, tuple(nb + [ash[s] for s in a_only] + [bsh[s] for s in b_only])),
+            tuple(batch + a_only + b_only))
 
 
 class Compiled:
@@ -283,14 +422,23 @@ class Compiled:
         self.names = names
         self._leaves = leaves
         self._xp = xp
-        axes = tuple((SLOTS[d], s) for d, s in enumerate(tpl.shape))
-        comp = Compiler(xp, {s: k for k, s in enumerate(leaves)}, len(tpl.shape))
-        self._f = comp.compile(tpl.e, axes)
+        self._slots = tuple(SLOTS[:len(tpl.shape)])
+        scope = {s: (0, n) for s, n in zip(self._slots, tpl.shape)}
+        self._f = Compiler(xp, {s: k for k, s in enumerate(leaves)}).compile(tpl.e, scope)
 
     def __call__(self, *values):
-        out = self._f(list(values), {})
-        return self._xp.broadcast_to(out, self.shape) if np.ndim(out) != len(self.shape) or \
-            tuple(np.shape(out)) != self.shape else out
+        xp = self._xp
+        floats = [v.dtype for v in values if getattr(v, "dtype", None) is not None and v.dtype.kind in "fc"]
+        dtype = np.dtype(np.result_type(*floats) if floats else np.float64)
+        v, labels = self._f(list(values), {"dtype": dtype})
+        if labels and labels != self._slots:
+            order = sorted(range(len(labels)), key=lambda a: self._slots.index(labels[a]))
+            v = xp.transpose(v, order)
+            have = {labels[a]: v.shape[k] for k, a in enumerate(order)}
+            v = xp.reshape(v, tuple(have.get(s, 1) for s in self._slots))
+        if np.ndim(v) != len(self.shape) or tuple(np.shape(v)) != self.shape:
+            v = xp.broadcast_to(v, self.shape)
+        return v
 
     def __repr__(self):
         return f"<compiled closed form of shape {list(self.shape)} over ({', '.join(self.names)})>"
