@@ -64,3 +64,19 @@ def test_repeated_subexpressions_agree_under_jax():
     f, leaves = sg.lambdify(W1.grad, backend="jax")
     got = np.asarray(jax.jit(f)(*[leaf._data for leaf in leaves]))
     np.testing.assert_allclose(got, W1.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_condition_on_a_summation_index_stays_inside_its_sum():
+    # sympy.Sum's constructor would fold the Piecewise out of the inner sum,
+    # leaving its condition on a variable no sum binds
+    sg.manual_seed(3)
+    x = sg.rand(2, 2, dtype=sg.float64, requires_grad=True)
+    w = sg.rand(2, dtype=sg.float64, requires_grad=True)
+    y = x.clone()
+    y[0] = w
+    z = y.t() @ x
+    (z * z).sum().backward()
+    for leaf in (x, w):
+        e = leaf.grad.expr
+        assert {s.name for s in e.free_symbols if s.is_Symbol} <= {"i", "j", "x", "w"}, e
+        np.testing.assert_allclose(leaf.grad.evaluate(), leaf.grad.numpy(), rtol=1e-12)

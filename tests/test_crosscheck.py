@@ -210,8 +210,6 @@ def test_what_cannot_be_replayed_is_a_clear_error():
         sg.crosscheck(x.detach() * 2)
 
 
-@pytest.mark.xfail(strict=True, reason="symbolic layer: a summation variable escapes the closed form of a "
-                                       "row written in place and then read through a transposed matmul")
 def test_closed_form_of_overwritten_row_read_through_transpose():
     rng = np.random.default_rng(0)
     x, w = _t(rng, 2, 2), _t(rng, 2)

@@ -207,7 +207,7 @@ class Compiler:
         lo_min, hi_max = (int(lo), int(hi)) if fixed else self._bounds(lo, hi, scope)
         size = hi_max - lo_min + 1
         if size <= 0:
-            empty = {sp.Sum: 0, sp.Product: 1}.get(type(e), np.nan)
+            empty = {"sum": 0, "prod": 1}.get(_kind(e), np.nan)
             return lambda env, memo: (empty, ())
         inner = dict(scope)
         inner[d] = (lo_min, size)

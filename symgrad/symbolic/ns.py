@@ -7,7 +7,7 @@ import builtins as _b
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
-from .template import T, SLOTS, dummy, next_dummy, number, numeric, as_t, at, binary, nary, broadcast_shapes
+from .template import T, Sum, Product, _limited, SLOTS, dummy, next_dummy, number, numeric, as_t, at, binary, nary, broadcast_shapes
 
 ndarray = T
 pi = sp.pi
@@ -25,6 +25,9 @@ class MaxOver(ExprWithLimits):
     """``max`` of an expression over an index range (shape-generic)."""
     __slots__ = ()
     _fn = sp.Max
+
+    def __new__(cls, function, *limits):
+        return _limited(cls, function, limits)
 
     def doit(self, **hints):
         f = self.function
@@ -354,10 +357,13 @@ def _reduce(kind, a, axis, keepdims):
     if not axes:
         return a
     n0 = next_dummy(a.e)
-    m, limits, q = {}, [], 0
+    m, limits, q, count = {}, [], 0, 1
+    free = a.e.free_symbols
     for d in axes:
-        if a.shape[d] == 1:
+        if a.shape[d] == 1 or SLOTS[d] not in free:
+            # a dim the element does not depend on: a sum over it is a count
             m[SLOTS[d]] = sp.Integer(0)
+            count *= a.shape[d]
         else:
             dm = dummy(n0 + q)
             q += 1
@@ -378,13 +384,15 @@ def _reduce(kind, a, axis, keepdims):
     e = a.e.xreplace(m)
     if _b.any(a.shape[d] == 0 for d in axes):
         return T({"sum": sp.Integer(0), "prod": sp.Integer(1)}.get(kind, sp.nan), shape)
-    if not limits:
-        # every reduced dim has size 1: the index of the extreme is 0
-        return T(sp.Integer(0) if kind in ("argmax", "argmin") else e, shape)
+    if kind in ("argmax", "argmin") and not limits:
+        return T(sp.Integer(0), shape)          # every candidate is equal: the first
     if kind == "sum":
-        return T(sp.Sum(numeric(e), *limits), shape)
+        e = numeric(e)
+        return T((Sum(e, *limits) if limits else e) * count, shape)
     if kind == "prod":
-        return T(sp.Product(e, *limits), shape)
+        return T((Product(e, *limits) if limits else e) ** count, shape)
+    if not limits:
+        return T(e, shape)
     cls = {"max": MaxOver, "min": MinOver, "argmax": ArgMaxOver, "argmin": ArgMinOver}[kind]
     for lim in reversed(limits):
         e = cls(e, lim)
@@ -462,11 +470,11 @@ def _scan(cls, a, axis):
 
 
 def cumsum(a, axis=None):
-    return _scan(sp.Sum, a, axis)
+    return _scan(Sum, a, axis)
 
 
 def cumprod(a, axis=None):
-    return _scan(sp.Product, a, axis)
+    return _scan(Product, a, axis)
 
 
 # ------------------------------------------------------------- contractions
@@ -499,7 +507,7 @@ def matmul(a, b):
     shape = batch + (a.shape[-2], b.shape[-1])
     if k == 1:
         return T(numeric(ea.xreplace({dm: 0})) * numeric(eb.xreplace({dm: 0})), shape)
-    return T(sp.Sum(numeric(ea) * numeric(eb), (dm, 0, k - 1)), shape)
+    return T(Sum(numeric(ea) * numeric(eb), (dm, 0, k - 1)), shape)
 
 
 def _array_t(a):
@@ -536,7 +544,7 @@ def einsum(subscripts, *ops):
         term *= numeric(o.e.xreplace({SLOTS[d]: sym[c] for d, c in enumerate(s)}))
     limits = [(sym[c], 0, sizes[c] - 1) for c in summed]
     shape = tuple(sizes[c] for c in rhs)
-    return T(sp.Sum(term, *limits) if limits else term, shape)
+    return T(Sum(term, *limits) if limits else term, shape)
 
 
 # ------------------------------------------------------------ joins, splits
@@ -708,7 +716,7 @@ def _placed(shape, key, g):
     for p, arr, bslots in deltas:
         body *= sp.KroneckerDelta(p, _index_expr(arr, [qmap[s] for s in bslots]))
     if limits:
-        body = sp.Sum(body, *limits)
+        body = Sum(body, *limits)
     return body, sp.And(*conds), bool(deltas)
 
 
@@ -766,7 +774,7 @@ def scatter_add(shape, dtype, axis, index, src):
     body = numeric(at(src, tuple(index.shape)).xreplace({SLOTS[ax]: dm})) * \
         sp.KroneckerDelta(SLOTS[ax], _idx_at(index, qs))
     n = index.shape[ax]
-    body = body.xreplace({dm: 0}) if n == 1 else sp.Sum(body, (dm, 0, n - 1))
+    body = body.xreplace({dm: 0}) if n == 1 else Sum(body, (dm, 0, n - 1))
     conds = [SLOTS[d] < index.shape[d] for d in range(len(shape)) if d != ax and index.shape[d] < shape[d]]
     if conds:
         body = sp.Piecewise((body, sp.And(*conds)), (0, True))

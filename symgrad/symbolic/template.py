@@ -67,6 +67,34 @@ def numeric(e):
     return e
 
 
+def _limited(cls, function, limits):
+    function = sp.sympify(function)
+    limits = [lim if isinstance(lim, sp.Tuple) else sp.Tuple(*lim) for lim in limits]
+    while type(function) is cls:            # a sum of a sum is one sum
+        limits = list(function.limits) + limits
+        function = function.function
+    obj = sp.Expr.__new__(cls)
+    obj._args = (function, *limits)
+    obj.is_commutative = function.is_commutative
+    return obj
+
+
+class Sum(sp.Sum):
+    """``sympy.Sum`` built as written.  SymPy's constructor folds Piecewise
+    bodies outwards through nested sums, which moves a condition on an inner
+    summation index out of the scope of that sum (a wrong formula)."""
+
+    def __new__(cls, function, *limits):
+        return _limited(cls, function, limits)
+
+
+class Product(sp.Product):
+    """``sympy.Product`` built as written (see ``Sum``)."""
+
+    def __new__(cls, function, *limits):
+        return _limited(cls, function, limits)
+
+
 class T:
     """A template: ``expr`` is element ``[i, j, ...]`` of a tensor of ``shape``."""
     __slots__ = ("e", "shape", "value")

@@ -334,7 +334,7 @@ def _relimit(cls, f, limits, new):
 def _number(e, memo):
     import sympy as sp
     from sympy.concrete.expr_with_limits import ExprWithLimits
-    from ..symbolic.template import dummy
+    from ..symbolic.template import dummy, Sum, Product
     hit = memo.get(e)
     if hit is not None:
         return hit
@@ -343,13 +343,15 @@ def _number(e, memo):
     elif isinstance(e, ExprWithLimits):
         f, h = _number(e.function, memo)
         coeff = sp.Integer(1)
-        if type(e) is sp.Sum:
+        if isinstance(e, sp.Sum):
             # numeric factors move out of a sum, and a sum of a sum is one sum
             # over both ranges, as the template namespace writes it
             coeff, f = sp.factor_terms(f, clear=True).as_coeff_Mul()
-        r = _relimit(type(e), f, e.limits, [dummy(h + k) for k in range(len(e.limits))])
-        if type(r) is sp.Sum and type(r.function) is sp.Sum:
-            r = sp.Sum(r.function.function, *r.function.limits, *r.limits)
+        # a user's sympy.Sum compares equal to the template's own Sum class
+        cls = Sum if isinstance(e, sp.Sum) else Product if isinstance(e, sp.Product) else type(e)
+        r = _relimit(cls, f, e.limits, [dummy(h + k) for k in range(len(e.limits))])
+        if isinstance(r, sp.Sum) and isinstance(r.function, sp.Sum):
+            r = Sum(r.function.function, *r.function.limits, *r.limits)
         out = (coeff * r, h + len(e.limits))
     else:
         parts = [_number(a, memo) if isinstance(a, sp.Basic) else (a, 0) for a in e.args]

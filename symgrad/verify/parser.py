@@ -422,7 +422,7 @@ class SympyBuilder:
         for the index inside ``body``; its range is read from the subscripts
         it appears in, or given as ``(i, lo, hi)``."""
         sp = self.sp
-        from ..symbolic.template import dummy, next_dummy
+        from ..symbolic.template import dummy, next_dummy, Sum
         if spec is None:
             fail(f"{f} needs an index: {f}(expr, i) or {f}(expr, (i, 0, n))")
         name, lo, hi = (spec, None, None) if isinstance(spec, str) else spec
@@ -461,7 +461,7 @@ class SympyBuilder:
             if lo < 0 or (sizes and hi >= min(sizes)):
                 fail(f"range ({name}, {lo}, {hi}) runs outside the dims it indexes")
         dm = dummy(next_dummy(e))
-        s = sp.Sum(e.xreplace({d: dm}), (dm, lo, hi))
+        s = Sum(e.xreplace({d: dm}), (dm, lo, hi))
         return s if f == "sum" else s / (hi - lo + 1)
 
 
