@@ -149,9 +149,9 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
     """Check the gradients of ``out`` with respect to ``inputs`` (default:
     every leaf that requires grad) against JAX, and return a ``CrossCheck``.
 
-    The graph must still hold its saved values (call it before
-    ``backward()``, or after ``backward(retain_graph=True)``); ``.grad`` is
-    left untouched.  ``gradient`` is the seed for a non-scalar ``out``.
+    Called before ``backward()`` (or after ``backward(retain_graph=True)``)
+    it runs symgrad's backward itself and leaves ``.grad`` untouched; called
+    after ``out.backward()`` it checks the ``.grad`` that backward left.  ``gradient`` is the seed for a non-scalar ``out``.
 
     >>> import symgrad as sg
     >>> x = sg.tensor([1., 2., 3.], requires_grad=True, dtype=sg.float64)
@@ -189,10 +189,9 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
             _set_hooks(obj, None)
         grads = _grad(out, leaves, None if gradient is None else gradient, retain_graph=True, allow_unused=True)
     except RuntimeError as e:
-        if "second time" in str(e):
-            raise RuntimeError("crosscheck: the graph's saved values were freed by backward(); call crosscheck "
-                               "before backward(), or backward(retain_graph=True) first") from None
-        raise
+        if "second time" not in str(e):
+            raise
+        grads = _grads_of_finished_backward(out, root, leaves, seed if gradient is not None else None)
     finally:
         for obj, h in hooks:
             _set_hooks(obj, h)
@@ -223,7 +222,7 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
             cf = np.zeros(leaf.shape)
         ltol = max(rtol, RTOL.get(leaf.dtype.name, 1e-6))
         latol = max(atol, ATOL.get(leaf.dtype.name, 0.0))
-        name = find_name(leaf) or _parameter_name(leaf) or f"input {k}"
+        name = find_name(leaf) or f"input {k}"
         checks.append(LeafCheck(name, leaf.shape, num, cf, err, jg, ltol, latol))
     ops = []
     if not all(lc.ok for lc in checks) or not forward_ok:
@@ -234,25 +233,32 @@ def crosscheck(out, inputs=None, gradient=None, *, closed_form=True, raise_on_mi
     return report
 
 
-def _parameter_name(leaf, depth=40):
-    """``model.0.weight`` for a parameter of a module bound to a variable in
-    the calling code, else None."""
-    import os
-    import sys
-    from .nn import Module
-    pkg = os.path.dirname(os.path.abspath(__file__))
-    f = sys._getframe(1)
-    while f is not None and depth:
-        depth -= 1
-        if not os.path.abspath(f.f_code.co_filename).startswith(pkg):
-            for scope in (f.f_locals, f.f_globals):
-                for var, v in list(scope.items()):
-                    if isinstance(v, Module) and not var.startswith("_"):
-                        for pname, p in v.named_parameters():
-                            if p is leaf:
-                                return f"{var}.{pname}"
-        f = f.f_back
-    return None
+def _grads_of_finished_backward(out, root, leaves, seed):
+    """After ``out.backward()`` freed the graph, the numeric witness is what
+    that backward left in each leaf's ``.grad``, provided the gradient holds
+    exactly that one backward pass (no accumulation, no hooks, same seed)."""
+    from . import engine
+    reached = {id(t) for t in engine.leaves_of([out])}
+    grads = []
+    for leaf in leaves:
+        g = leaf.grad
+        rec = None if g is None else g._gsrc
+        if g is None and id(leaf) not in reached:
+            grads.append(None)
+            continue
+        ok = rec is not None and len(rec) == 1 and rec[0][0] == "bw" and rec[0][1] is not None
+        if ok:
+            contrib = rec[0][1]
+            s = contrib.seeds[0] if len(contrib.seeds) == 1 else False
+            ok = (contrib.roots == (root,) and not contrib.hooked
+                  and (s is None if seed is None else s is not None and s is not False
+                       and np.array_equal(np.asarray(getattr(s, "_data", s), dtype=np.float64), seed)))
+        if not ok:
+            raise RuntimeError("crosscheck: the graph's saved values were freed by backward(), and the leaves' "
+                               ".grad do not hold exactly that backward's result (accumulated, hooked or "
+                               "zeroed); call crosscheck before backward(), or after backward(retain_graph=True)")
+        grads.append(g)
+    return grads
 
 
 def _set_hooks(obj, hooks):

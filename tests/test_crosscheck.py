@@ -202,8 +202,9 @@ def test_what_cannot_be_replayed_is_a_clear_error():
     with pytest.raises(ReplayError, match="modified in place"):
         sg.crosscheck(out)
 
+    (x * 2).sum().backward()
     out = (x * x).sum()
-    out.backward()
+    out.backward()                                    # freed, and x.grad holds two passes
     with pytest.raises(RuntimeError, match="freed"):
         sg.crosscheck(out)
     with pytest.raises(RuntimeError, match="require grad"):
@@ -218,3 +219,31 @@ def test_closed_form_of_overwritten_row_read_through_transpose():
     z = y.t() @ x
     r = sg.crosscheck((z * z).sum())
     assert r.ok and all(lc.closed_form is not None for lc in r.leaves), repr(r)
+
+
+def test_after_backward_checks_the_grad_that_backward_left():
+    rng = np.random.default_rng(5)
+    out, (a, b) = _reductions_and_shapes(rng)
+    out.backward()
+    before = [a.grad.numpy().copy(), b.grad.numpy().copy()]
+    r = sg.crosscheck(out)
+    assert r.ok, repr(r)
+    np.testing.assert_array_equal(a.grad.numpy(), before[0])     # .grad untouched
+    np.testing.assert_array_equal(b.grad.numpy(), before[1])
+
+
+def test_after_backward_refuses_an_accumulated_grad():
+    rng = np.random.default_rng(6)
+    x = _t(rng, 3)
+    (x * x).sum().backward()
+    out = (x.sin()).sum()
+    out.backward()                  # x.grad now holds two passes
+    with pytest.raises(RuntimeError, match="freed by backward"):
+        sg.crosscheck(out)
+    x.grad = None
+    out2 = (x.exp() * 2).sum()
+    out2.backward(retain_graph=True)
+    x.grad.data.mul_(3)             # edited in place: not what backward produced
+    out2.backward()
+    with pytest.raises(RuntimeError, match="freed by backward"):
+        sg.crosscheck(out2)

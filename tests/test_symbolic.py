@@ -206,3 +206,25 @@ def test_where_mask_keeps_its_condition():
     y.sum().backward()
     assert "x[i] > 0" in str(x.grad.expr)
     np.testing.assert_allclose(x.grad.evaluate(), [0.0, 2.0])
+
+
+def test_cross_entropy_gradient_reads_as_softmax_minus_one_hot():
+    # Σ_n δ(n, target[l]) over every class is 1 (the targets are known to be
+    # in range), so the closed form is (softmax - one_hot) @ X / N
+    sg.manual_seed(0)
+    X = sg.randn(8, 5, dtype=sg.float64)
+    target = sg.randint(0, 3, (8,))
+    W = sg.randn(3, 5, dtype=sg.float64, requires_grad=True)
+    sg.nn.functional.cross_entropy(X @ W.t(), target).backward()
+    s = str(W.grad.expr)
+    assert s == ("Sum((exp(Sum(W[i, m]*X[l, m], (m, 0, 4)))/Sum(exp(Sum(W[m, n]*X[l, n], (n, 0, 4))), "
+                 "(m, 0, 2)) - KroneckerDelta(i, target[l]))*X[l, j], (l, 0, 7))/8"), s
+    np.testing.assert_allclose(W.grad.evaluate(), W.grad.numpy(), rtol=1e-12)
+
+
+def test_module_parameters_are_named_by_their_path():
+    sg.manual_seed(0)
+    model = sg.nn.Sequential(sg.nn.Linear(3, 2), sg.nn.Tanh())
+    model(sg.randn(4, 3)).sum().backward()
+    names = {str(b) for b in model[0].weight.grad.expr.atoms(sp.IndexedBase)}
+    assert {"model.0.weight", "model.0.bias"} <= names, names

@@ -7,6 +7,7 @@ are inputs without gradient edges; the public functions check them and reduce
 """
 import math
 import warnings
+
 import numpy as np
 
 from .table import Op
@@ -361,8 +362,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     safe = np.where(counted, t, 0)
     dt = input._data.dtype
     tw = counted.astype(dt) if weight is None else np.where(counted, weight._data[safe], 0).astype(dt)
+    # the target itself where it can serve: closed forms then show its name
+    plain = counted.all() and target._data.dtype == np.int64 and target._data.shape == t.shape
+    safe_t = target if plain else _wrap(safe)
     with np.errstate(invalid="ignore", divide="ignore"):      # all targets ignored: 0 / 0 is nan, silently
-        return call(nll_loss_op, input, _wrap(safe), _wrap(tw), reduction=reduction, cdim=cdim)
+        return call(nll_loss_op, input, safe_t, _wrap(tw), reduction=reduction, cdim=cdim)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,

@@ -356,7 +356,8 @@ _NAMECACHE = IdWeakMap()
 
 
 def find_name(t, depth=40):
-    """The variable name bound to ``t`` in the calling code, if any."""
+    """The variable name bound to ``t`` in the calling code (or the path of a
+    parameter of a module bound to a variable, ``model.0.weight``), if any."""
     if isinstance(t, _Held):
         t = t.ref() if t.ref is not None else None
         if t is None:
@@ -369,15 +370,24 @@ def find_name(t, depth=40):
     hit = _NAMECACHE.get(t)
     if hit:
         return hit
+    from ..nn import Module
     f = sys._getframe(1)
     while f is not None and depth:
         depth -= 1
         if not os.path.abspath(f.f_code.co_filename).startswith(_PKG):
-            for scope in (f.f_locals, f.f_globals):
+            scopes = (f.f_locals, f.f_globals)
+            for scope in scopes:
                 for k, v in scope.items():
                     if v is t and not k.startswith("_"):
                         _NAMECACHE[t] = k
                         return k
+            for scope in scopes:
+                for k, v in list(scope.items()):
+                    if isinstance(v, Module) and not k.startswith("_"):
+                        for pname, p in v.named_parameters():
+                            if p is t:
+                                _NAMECACHE[t] = name = f"{k}.{pname}"
+                                return name
         f = f.f_back
     return None
 
@@ -425,10 +435,15 @@ def display(e):
 
 def numeric_content(e):
     """Pull the numeric content out of every sum: ``3*x/2 + 3`` prints as
-    ``3*(x + 2)/2`` (SymPy would otherwise distribute it back)."""
+    ``3*(x + 2)/2`` (SymPy would otherwise distribute it back), and
+    ``Σ -x/8`` as ``-(Σ x)/8``."""
     from sympy.core.mul import _keep_coeff
 
     def pull(a):
+        if isinstance(a, sp.Sum):
+            c, f = a.function.as_coeff_Mul()
+            # a sign or a fraction moves out; Σ 3*(x + 2)**2 reads as written
+            return c * type(a)(f, *a.limits) if c.is_negative or not c.is_Integer else a
         c, p = a.as_content_primitive()
         return _keep_coeff(c, p) if c != 1 else a
-    return e.replace(lambda a: isinstance(a, sp.Add), pull)
+    return e.replace(lambda a: isinstance(a, (sp.Add, sp.Sum)), pull)

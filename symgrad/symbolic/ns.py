@@ -387,7 +387,7 @@ def _reduce(kind, a, axis, keepdims):
     if kind in ("argmax", "argmin") and not limits:
         return T(sp.Integer(0), shape)          # every candidate is equal: the first
     if kind == "sum":
-        e = numeric(e)
+        e, limits = _sift(numeric(e), limits)
         return T((Sum(e, *limits) if limits else e) * count, shape)
     if kind == "prod":
         return T((Product(e, *limits) if limits else e) ** count, shape)
@@ -397,6 +397,37 @@ def _reduce(kind, a, axis, keepdims):
     for lim in reversed(limits):
         e = cls(e, lim)
     return T(e, shape)
+
+
+def _sift(e, limits):
+    """Σ_d f·δ(d, t) = f at d = t, when t never leaves d's range (a target
+    index read from a constant array whose values are known, say)."""
+    out = []
+    for d, lo, hi in limits:
+        deltas = [a for a in sp.Mul.make_args(e) if isinstance(a, sp.KroneckerDelta) and d in a.args]
+        if len(deltas) == 1:
+            a, b = deltas[0].args
+            t = b if a == d else a
+            if d not in t.free_symbols and _within(t, lo, hi):
+                e = (e / deltas[0]).xreplace({d: t})
+                continue
+        out.append((d, lo, hi))
+    return e, out
+
+
+def _within(t, lo, hi):
+    if t.is_Integer:
+        return lo <= t <= hi
+    if isinstance(t, sp.Indexed):
+        arr = const_values(t.base)
+        if arr is None and t.base.name.startswith("_L"):
+            from .graph import _LEAVES          # a constant input's values
+            ref = _LEAVES.get(int(t.base.name[2:]))
+            held = ref() if ref is not None else None
+            arr = None if held is None or getattr(held, "requires_grad", True) else held._data
+        return arr is not None and arr.size > 0 and arr.dtype.kind in "iu" and \
+            lo <= int(arr.min()) and int(arr.max()) <= hi
+    return False
 
 
 def sum(a, axis=None, keepdims=False, dtype=None):
