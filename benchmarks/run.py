@@ -4,11 +4,10 @@
 
 Runs in one process and prints each benchmark's times, the ratios to
 PyTorch, whether each target is met, and a markdown table.  Libraries that
-are not installed are skipped.  Times are medians of interleaved rounds
-(see ``timing.py``).
+are not installed are skipped.  Times are the best of interleaved rounds
+(see ``timing.py``): noise on a shared machine only adds time.
 """
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ ROOT = os.path.dirname(HERE)
 sys.path[:0] = [ROOT, HERE]
 
 import symgrad as sg  # noqa: E402
-from timing import interleaved, fmt  # noqa: E402
+from timing import interleaved, paired, fmt  # noqa: E402
 
 
 def optional(name):
@@ -99,8 +98,10 @@ def bench_seed():
     finals = {k: f() for k, f in runs.items()}
     expect = 10.0 * (1 - 0.002) ** STEPS
     assert all(abs(v - expect) < 1e-9 for v in finals.values()), finals
-    t = interleaved(runs, rounds=5)
-    ratio = t["symgrad"] / t["PyTorch"] if torch else None
+    if torch:
+        t, ratio = paired(runs, "symgrad", "PyTorch", rounds=9)
+    else:
+        t, ratio = interleaved(runs, rounds=9), None
     report(f"seed loop ({STEPS} steps of x**2)", t, ratio, "≤ 0.70", ratio is not None and ratio <= 0.7)
     return runs["symgrad"]
 
@@ -196,8 +197,10 @@ def bench_mlp():
     ref = losses["symgrad"]
     for k, v in losses.items():
         assert np.allclose(v, ref, rtol=1e-4), (k, v, ref)
-    t = interleaved(runs, rounds=15, number=5, warmup=2)
-    ratio = t["symgrad"] / t["PyTorch"] if torch else None
+    if torch:
+        t, ratio = paired(runs, "symgrad", "PyTorch", rounds=15, number=5, warmup=2)
+    else:
+        t, ratio = interleaved(runs, rounds=15, number=5, warmup=2), None
     report("MLP SGD step (784-256-10 tanh, CE, batch 128, float32)", t, ratio, "≤ 0.80",
            ratio is not None and ratio <= 0.8)
 
@@ -217,7 +220,7 @@ def import_time(module, repeat):
                              text=True, env=env, check=True).stdout.split()
         times.append(float(out[0]))
         loaded.update(out[1:])
-    return statistics.median(times), loaded
+    return min(times), loaded
 
 
 def bench_import():
@@ -252,7 +255,7 @@ def closed_form_time(n, repeat=5):
         t0 = time.perf_counter()
         w.grad.expr
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return min(times)
 
 
 def sympy_elementwise_time(n, repeat=3):
@@ -269,7 +272,7 @@ def sympy_elementwise_time(n, repeat=3):
         loss = sp.Add(*[(sp.Add(*[X[i][j] * w[j] for j in range(5)]) - y[i]) ** 2 for i in range(n)]) / n
         [sp.diff(loss, wj) for wj in w]
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return min(times)
 
 
 def bench_closed_form():
@@ -298,9 +301,8 @@ def bench_lambdify():
     f, leaves = sg.lambdify(W.grad)
     args = [leaf._data for leaf in leaves]
     assert np.allclose(f(*args), W.grad._data, rtol=1e-3, atol=1e-6)
-    t = interleaved({"lambdified closed form": lambda: f(*args), "numeric forward+backward": numeric},
-                    rounds=9, number=3)
-    ratio = t["lambdified closed form"] / t["numeric forward+backward"]
+    t, ratio = paired({"lambdified closed form": lambda: f(*args), "numeric forward+backward": numeric},
+                      "lambdified closed form", "numeric forward+backward", rounds=9, number=3)
     report("MLP dL/dW1: sg.lambdify(W.grad) vs numeric", t, ratio, "≤ 1.5", ratio <= 1.5)
 
 
@@ -313,20 +315,17 @@ def bench_switch(seed_run):
             finally:
                 sg.set_symbolic(True)
         return f
-    t = interleaved({"symbolic on": run(True), "symbolic off": run(False)}, rounds=7)
-    ratio = t["symbolic on"] / t["symbolic off"]
+    t, ratio = paired({"symbolic on": run(True), "symbolic off": run(False)}, "symbolic on", "symbolic off",
+                      rounds=11)
     report("seed loop, symbolic recording on vs off", t, ratio, "≤ 1.05", ratio <= 1.05)
 
 
 # ----------------------------------------------------------------- table
 def table():
-    cols = []
-    for _, cells, *_ in ROWS:
-        cols += [c for c in cells if c not in cols]
-    head = ["benchmark"] + cols + ["ratio", "target", "met"]
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines = ["| benchmark | times | ratio | target | met |", "|---|---|---|---|---|"]
     for name, cells, ratio, target, met in ROWS:
-        lines.append("| " + " | ".join([name] + [cells.get(c, "") for c in cols] + [ratio, target, met]) + " |")
+        times = "<br>".join(f"{k}: {c}" for k, c in cells.items())
+        lines.append(f"| {name} | {times} | {ratio} | {target} | {met} |")
     return "\n".join(lines)
 
 

@@ -1,11 +1,10 @@
-"""Timing helpers: medians of repeated runs, taken in interleaved rounds so
-that every contender sees the same machine load."""
-import statistics
+"""Timing helpers: the best of repeated runs, taken in interleaved rounds
+so that every contender sees the same machine load."""
 import time
 
 
-def interleaved(contenders, rounds=7, number=1, warmup=1):
-    """Median seconds per call of each ``contenders[name]()``.
+def rounds(contenders, rounds=7, number=1, warmup=1):
+    """Seconds per call of each ``contenders[name]()``, one sample per round.
 
     Each round times ``number`` calls of every contender in turn, so drift
     in machine load hits all of them alike; the first ``warmup`` rounds are
@@ -20,11 +19,27 @@ def interleaved(contenders, rounds=7, number=1, warmup=1):
             dt = (time.perf_counter() - t0) / number
             if r >= warmup:
                 samples[name].append(dt)
-    return {name: statistics.median(s) for name, s in samples.items()}
+    return samples
+
+
+def interleaved(contenders, rounds=7, number=1, warmup=1):
+    """Best seconds per call of each contender over the rounds (see
+    ``rounds``): on a shared machine noise only ever adds time, so the
+    fastest round is the closest estimate of what the code costs."""
+    return {name: min(s) for name, s in _rounds(contenders, rounds, number, warmup).items()}
+
+
+def paired(contenders, a, b, rounds=7, number=1, warmup=1):
+    """Best seconds of each contender (see ``interleaved``) and the ratio a/b."""
+    t = interleaved(contenders, rounds, number, warmup)
+    return t, t[a] / t[b]
+
+
+_rounds = rounds
 
 
 def once(fn, repeat=5, warmup=1):
-    """Median seconds of ``fn()`` over ``repeat`` runs after ``warmup`` runs."""
+    """Best seconds of ``fn()`` over ``repeat`` runs after ``warmup`` runs."""
     return interleaved({"f": fn}, rounds=repeat, warmup=warmup)["f"]
 
 
