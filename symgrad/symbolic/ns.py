@@ -602,7 +602,8 @@ def stack(ts, axis=0):
 
 
 # ------------------------------------------------------------------ indexing
-_CONSTS = {}
+_CONSTS = {}            # (shape, dtype, bytes) -> (IndexedBase, array): equal index arrays share a name
+_CONST_VALUES = {}      # IndexedBase -> array
 
 
 def const_array(arr):
@@ -614,14 +615,12 @@ def const_array(arr):
     if hit is None:
         kind = {"integer": True} if arr.dtype.kind in "iub" else {"real": True}
         hit = _CONSTS[key] = (sp.IndexedBase(f"idx{len(_CONSTS)}", shape=arr.shape, **kind), arr)
+        _CONST_VALUES[hit[0]] = arr
     return hit[0]
 
 
 def const_values(base):
-    for b, arr in _CONSTS.values():
-        if b == base:
-            return arr
-    return None
+    return _CONST_VALUES.get(base)
 
 
 def _index_expr(arr, slots):
