@@ -280,7 +280,8 @@ def call(op, inputs, params):
                 if type(a) is np.ndarray and a.dtype != npdt:
                     arrs[k] = a.astype(npdt)
     try:
-        out = op.forward(numpy_ns, *arrs, **params)
+        with np.errstate(all="ignore"):     # PyTorch is silent on 0/0, log(0), overflow
+            out = op.forward(numpy_ns, *arrs, **params)
     except ValueError as e:
         _forward_error(e, arrs)
         raise
@@ -320,7 +321,8 @@ def _check_outputs(node, ts):
 
 def _forward(op, arrs, params):
     try:
-        return op.forward(numpy_ns, *arrs, **params)
+        with np.errstate(all="ignore"):
+            return op.forward(numpy_ns, *arrs, **params)
     except ValueError as e:
         _forward_error(e, arrs)
         raise
@@ -733,6 +735,11 @@ _HOOKED = [False]
 
 
 def _apply_vjps(node, grads_out, xp, create_graph):
+    with np.errstate(all="ignore"):     # PyTorch is silent on 0/0, log(0), overflow
+        return _vjps(node, grads_out, xp, create_graph)
+
+
+def _vjps(node, grads_out, xp, create_graph):
     op = node.op
     if node.freed:
         raise RuntimeError(_FREED)

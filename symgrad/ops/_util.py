@@ -19,7 +19,9 @@ def with_out(result, out, name):
             import warnings
             warnings.warn(f"An output with one or more elements was resized since it had shape "
                           f"{list(out.shape)}, which does not match the required output shape "
-                          f"{list(result.shape)}.", UserWarning, stacklevel=3)
+                          f"{list(result.shape)}. This behavior is deprecated, and in a future PyTorch release outputs "
+                          "will not be resized unless they have zero elements. You can explicitly reuse an out "
+                          "tensor t by resizing it, inplace, to zero elements with t.resize_(0).", UserWarning, stacklevel=3)
         out._data = result._data.astype(out._data.dtype)
     else:
         out._data[...] = result._data
@@ -35,10 +37,13 @@ def dims(dim, ndim):
         if len(dim) == 0:
             return None
         out = tuple(sorted(_wrapdim(d, ndim) for d in dim))
+        if ndim == 0:                  # a 0-dim tensor takes dim 0 / -1: nothing to reduce
+            return ()
         if len(set(out)) != len(out):
             raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
         return out
-    return (_wrapdim(dim, ndim),)
+    d = _wrapdim(dim, ndim)
+    return (d,) if ndim else ()
 
 
 def keep(xp, g, dim, keepdim):

@@ -98,6 +98,8 @@ def _lse_fwd(xp, a, dim, keepdim):
 
 
 def _cumsum_vjp(xp, g, ans, a, dim):
+    if len(g.shape) == 0:          # a scan over a 0-dim tensor is the identity
+        return g
     return xp.flip(xp.cumsum(xp.flip(g, dim), axis=dim), dim)
 
 
@@ -145,9 +147,24 @@ norm_op = Op("norm", "LinalgVectorNormBackward0", _norm_fwd, (_norm_vjp,))
 logsumexp_op = Op("logsumexp", "LogsumexpBackward0", _lse_fwd,
                   (lambda xp, g, ans, a, dim, keepdim:
                    keep(xp, g, dim, keepdim) * xp.exp(a - keep(xp, ans, dim, keepdim)),))
-cumsum_op = Op("cumsum", "CumsumBackward0", lambda xp, a, dim: xp.cumsum(a, axis=dim), (_cumsum_vjp,))
-cumprod_op = Op("cumprod", "CumprodBackward0", lambda xp, a, dim: xp.cumprod(a, axis=dim),
-                (lambda xp, g, ans, a, dim: _cumsum_vjp(xp, g * ans, None, None, dim) / a,))
+cumsum_op = Op("cumsum", "CumsumBackward0",
+               lambda xp, a, dim: xp.cumsum(a, axis=dim) if len(a.shape) else a + 0, (_cumsum_vjp,))
+def _cumprod_vjp(xp, g, ans, a, dim):
+    # d out_i / d a_k = prod_{j <= i, j != k} a_j.  Before the first zero along
+    # dim that is out_i / a_k; at the first zero it is the cumprod with that zero
+    # replaced by one; after it, zero.  Exact with zeros, unlike sum(g*ans) / a.
+    if len(a.shape) == 0:
+        return g
+    zero = a == 0
+    first = zero & (xp.cumsum(zero, axis=dim) == 1)
+    before = _cumsum_vjp(xp, g * ans, None, None, dim) / xp.where(zero, 1, a)
+    at = _cumsum_vjp(xp, g * xp.cumprod(xp.where(first, 1, a), axis=dim), None, None, dim)
+    return xp.where(first, at, before)
+
+
+cumprod_op = Op("cumprod", "CumprodBackward0",
+                lambda xp, a, dim: xp.cumprod(a, axis=dim) if len(a.shape) else a * 1,
+                (_cumprod_vjp,))
 softmax_op = Op("softmax", "SoftmaxBackward0", _softmax_fwd,
                 (lambda xp, g, ans, a, dim: ans * (g - xp.sum(g * ans, axis=dim, keepdims=True)),))
 log_softmax_op = Op("log_softmax", "LogSoftmaxBackward0", _log_softmax_fwd,
@@ -167,8 +184,17 @@ def _argext(xp, a, dim, keepdim, fn):
     return fn(a, axis=dim[0], keepdims=keepdim)
 
 
+_NOT_FLOAT = {      # ops whose PyTorch check is worded differently
+    "var": "std and var only support floating point and complex dtypes",
+    "std": "std and var only support floating point and complex dtypes",
+    "linalg.vector_norm": "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
+}
+
+
 def _float_input(input, name):
     if input._data.dtype.kind != "f":
+        if name in _NOT_FLOAT:
+            raise RuntimeError(_NOT_FLOAT[name].format(_TORCH[input.dtype.name]))
         raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {_TORCH[input.dtype.name]}")
 
@@ -225,6 +251,14 @@ def _nonempty(input, name, dim):
                            "Specify the reduction dim with the 'dim' argument.")
 
 
+def _nonzero_dims(input, name, d):
+    if d is None and input._data.size == 0:
+        _nonempty(input, name, None)
+    for k in (range(input._data.ndim) if d is None else d):
+        if input._data.shape[k] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {k} to have non-zero size.")
+
+
 class _ValuesIndices(tuple):
     """``(values, indices)`` as returned by ``max(dim)`` / ``min(dim)``."""
 
@@ -249,6 +283,9 @@ def _extreme(input, dim, keepdim, other, all_op, dim_op, name, pair_fn):
         _nonempty(input, name, None)
         return call(all_op, input, dim=None, keepdim=False)
     d = (_wrapdim(dim, input._data.ndim),)
+    if input._data.ndim == 0:      # dim 0 of a 0-dim tensor: the value itself, index 0
+        input, keepdim = input.reshape(1), False
+    _nonzero_dims(input, name, d)
     r = _ValuesIndices(call(dim_op, input, dim=d, keepdim=keepdim))
     r._name = name
     return r
@@ -284,13 +321,17 @@ def min(input, dim=None, keepdim=False, *, other=None):
 @export()
 def amax(input, dim=(), keepdim=False):
     """Maximum over ``dim`` (all dims by default); ties share the gradient."""
-    return call(amax_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+    d = dims(dim, input._data.ndim)
+    _nonzero_dims(input, "amax", d)
+    return call(amax_op, input, dim=d, keepdim=keepdim)
 
 
 @export()
 def amin(input, dim=(), keepdim=False):
     """Minimum over ``dim`` (all dims by default); ties share the gradient."""
-    return call(amin_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+    d = dims(dim, input._data.ndim)
+    _nonzero_dims(input, "amin", d)
+    return call(amin_op, input, dim=d, keepdim=keepdim)
 
 
 @export()
@@ -301,15 +342,24 @@ def argmax(input, dim=None, keepdim=False):
     >>> sg.tensor([[1, 5], [7, 2]]).argmax()
     tensor(2)
     """
-    d = None if dim is None else (_wrapdim(dim, input._data.ndim),)
-    return call(argmax_op, input, dim=d, keepdim=keepdim)
+    return _arg(argmax_op, "argmax", input, dim, keepdim)
 
 
 @export()
 def argmin(input, dim=None, keepdim=False):
     """Index of the minimum."""
+    return _arg(argmin_op, "argmin", input, dim, keepdim)
+
+
+def _arg(op, name, input, dim, keepdim):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
     d = None if dim is None else (_wrapdim(dim, input._data.ndim),)
-    return call(argmin_op, input, dim=d, keepdim=keepdim)
+    if d is not None and input._data.ndim == 0:
+        input, keepdim = input.reshape(1), False
+    if d is not None and input._data.shape[d[0]] == 0 or d is None and input._data.size == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {0 if d is None else d[0]} to have non-zero size.")
+    return call(op, input, dim=d, keepdim=keepdim)
 
 
 @export()
@@ -325,13 +375,27 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
         input = input.to(_dt.int64)
     if dim is None:
         return call(prod_op, input, dim=None, keepdim=False)
-    return call(prod_dim_op, input, dim=(_wrapdim(dim, input._data.ndim),), keepdim=keepdim)
+    d = (_wrapdim(dim, input._data.ndim),)
+    if input._data.ndim == 0:
+        input, keepdim = input.reshape(1), False
+    return call(prod_dim_op, input, dim=d, keepdim=keepdim)
 
 
 def _correction(unbiased, correction):
     if correction is not None:
         return correction
     return 1 if unbiased is None or unbiased else 0
+
+
+def _moment(op, name, input, d, correction, keepdim):
+    if reduced_count(input._data.shape, d) - correction > 0:
+        return call(op, input, dim=d, correction=correction, keepdim=keepdim)
+    import warnings
+    warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                  "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)       # numpy's own note on the same
+        return call(op, input, dim=d, correction=correction, keepdim=keepdim)
 
 
 @export()
@@ -345,8 +409,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     _float_input(input, "var")
-    return call(var_op, input, dim=dims(dim, input._data.ndim), correction=_correction(unbiased, correction),
-                keepdim=keepdim)
+    return _moment(var_op, "var", input, dims(dim, input._data.ndim), _correction(unbiased, correction), keepdim)
 
 
 @export()
@@ -360,8 +423,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     if isinstance(dim, bool):
         unbiased, dim = dim, None
     _float_input(input, "std")
-    return call(std_op, input, dim=dims(dim, input._data.ndim), correction=_correction(unbiased, correction),
-                keepdim=keepdim)
+    return _moment(std_op, "std", input, dims(dim, input._data.ndim), _correction(unbiased, correction), keepdim)
 
 
 @export()

@@ -602,8 +602,13 @@ def _split_fwd(xp, a, dim, sizes):
     return tuple(out)
 
 
-split_op = Op("split", "SplitWithSizesBackward0", _split_fwd,
-              (lambda xp, g, ans, a, dim, sizes: xp.concatenate(g, axis=dim),), n_out=-1)
+def _split_vjp(xp, g, ans, a, dim, sizes):
+    return xp.concatenate(g, axis=dim)
+
+
+# split(int) and split(list of sizes) are two ops in PyTorch, each with its node name
+split_op = Op("split", "SplitBackward0", _split_fwd, (_split_vjp,), n_out=-1)
+split_with_sizes_op = Op("split_with_sizes", "SplitWithSizesBackward0", _split_fwd, (_split_vjp,), n_out=-1)
 unbind_op = Op("unbind", "UnbindBackward0",
                lambda xp, a, dim: tuple(a[(slice(None),) * dim + (k,)] for k in range(a.shape[dim])),
                (lambda xp, g, ans, a, dim: xp.stack(g, axis=dim),), n_out=-1)
@@ -782,8 +787,9 @@ def split(tensor, split_size_or_sections, dim=0):
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
                                f"size at dimension {d}), but got split_sizes={list(sizes)}")
+    op = split_op if isinstance(split_size_or_sections, int) else split_with_sizes_op
     params = {"dim": d, "sizes": sizes}
-    return _multi_view(engine.call(split_op, (tensor,), params), tensor, split_op, params)
+    return _multi_view(engine.call(op, (tensor,), params), tensor, op, params)
 
 
 @export()

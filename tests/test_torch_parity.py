@@ -1,0 +1,191 @@
+"""Behaviours found by a differential audit against PyTorch 2.13.
+
+Each expected text or value below is what PyTorch 2.13 prints for the same
+call, written as a literal; values are also checked against numpy or finite
+differences.  PyTorch itself is not imported.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+import symgrad as sg
+
+
+def _no_warnings(fn):
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = fn()
+    assert [str(x.message) for x in w] == []
+    return out
+
+
+def _fd_grad(f, a, w, eps=1e-6):
+    """Finite-difference gradient of ``sum(w * f(a))`` in float64."""
+    g = np.zeros_like(a)
+    for k in np.ndindex(a.shape):
+        e = np.zeros_like(a)
+        e[k] = eps
+        g[k] = (np.sum(w * f(a + e)) - np.sum(w * f(a - e))) / (2 * eps)
+    return g
+
+
+# ------------------------------------------------------------ silent numerics
+def test_division_by_zero_is_silent():
+    out = _no_warnings(lambda: sg.tensor([1., -1., 0.]) / 0)
+    assert repr(out) == "tensor([inf, -inf, nan])"
+
+
+def test_log_of_zero_and_negative_is_silent():
+    out = _no_warnings(lambda: sg.log(sg.tensor([-1., 0., 1.])))
+    assert repr(out) == "tensor([nan, -inf, 0.])"
+
+
+def test_sqrt_backward_at_zero_is_silent():
+    x = sg.tensor([0., 4.], requires_grad=True)
+    _no_warnings(lambda: sg.sqrt(x).sum().backward())
+    assert repr(x.grad) == "tensor([   inf, 0.2500])"
+
+
+def test_out_resize_warning_text():
+    o = sg.empty(3)
+    with pytest.warns(UserWarning) as rec:
+        sg.add(sg.tensor([1., 2.]), 3, out=o)
+    assert str(rec[0].message).startswith(
+        "An output with one or more elements was resized since it had shape [3], which does not match the "
+        "required output shape [2]. This behavior is deprecated, and in a future PyTorch release outputs will "
+        "not be resized unless they have zero elements. You can explicitly reuse an out tensor t by resizing "
+        "it, inplace, to zero elements with t.resize_(0).")
+    assert repr(o) == "tensor([4., 5.])"
+
+
+# ------------------------------------------------------------ split node names
+def test_split_int_node_name():
+    x = sg.arange(12.).reshape(3, 4).requires_grad_()
+    parts = x.split(2)
+    assert [type(p.grad_fn).__name__ for p in parts] == ["SplitBackward0", "SplitBackward0"]
+    assert repr(parts[1]) == "tensor([[ 8.,  9., 10., 11.]], grad_fn=<SplitBackward0>)"
+
+
+def test_chunk_node_name():
+    x = sg.arange(12.).reshape(3, 4).requires_grad_()
+    assert type(x.chunk(2, 1)[0].grad_fn).__name__ == "SplitBackward0"
+
+
+def test_split_sizes_node_name_and_grad():
+    x = sg.arange(12.).reshape(3, 4).requires_grad_()
+    a, b = x.split([1, 3], 1)
+    assert type(a.grad_fn).__name__ == "SplitWithSizesBackward0"
+    (a * 2 + 0).sum().backward(retain_graph=True)
+    (b * 3).sum().backward()
+    assert np.array_equal(x.grad.numpy(), np.array([[2., 3., 3., 3.]] * 3))
+
+
+# ------------------------------------------------------------ cumprod gradient
+@pytest.mark.parametrize("vals", [[2., 0., 3.], [0., 2., 0., 5.], [1., 2., 3.], [2., 3., 0.]])
+def test_cumprod_grad_with_zeros(vals):
+    a = np.array(vals)
+    w = np.arange(1., len(vals) + 1)
+    x = sg.tensor(vals, dtype=sg.float64, requires_grad=True)
+    (x.cumprod(0) * sg.tensor(w)).sum().backward()
+    assert np.allclose(x.grad.numpy(), _fd_grad(np.cumprod, a, w), atol=1e-6)
+
+
+def test_cumprod_grad_zero_literal():
+    x = sg.tensor([2., 0., 3.], requires_grad=True)
+    x.cumprod(0).sum().backward()
+    assert repr(x.grad) == "tensor([1., 8., 0.])"
+
+
+def test_cumprod_grad_2d_dim1():
+    a = np.array([[1., 0., 2., 0.], [3., 2., 0., 1.], [1., 2., 3., 4.]])
+    w = np.arange(12.).reshape(3, 4)
+    x = sg.tensor(a, requires_grad=True)
+    (x.cumprod(1) * sg.tensor(w)).sum().backward()
+    assert np.allclose(x.grad.numpy(), _fd_grad(lambda t: np.cumprod(t, 1), a, w), atol=1e-5)
+
+
+# ------------------------------------------------------------ 0-dim reductions
+@pytest.mark.parametrize("name,expected", [
+    ("sum", "tensor(2., grad_fn=<SumBackward1>)"),
+    ("mean", "tensor(2., grad_fn=<MeanBackward1>)"),
+    ("amax", "tensor(2., grad_fn=<AmaxBackward0>)"),
+    ("logsumexp", "tensor(2., grad_fn=<LogsumexpBackward0>)"),
+    ("cumsum", "tensor(2., grad_fn=<CumsumBackward0>)"),
+    ("cumprod", "tensor(2., grad_fn=<CumprodBackward0>)"),
+    ("prod", "tensor(2., grad_fn=<ProdBackward1>)"),
+])
+def test_reduce_0dim_over_dim0(name, expected):
+    x = sg.tensor(2., requires_grad=True)
+    out = getattr(sg, name)(x, 0)
+    assert repr(out) == expected
+    out.backward()
+    assert repr(x.grad) == "tensor(1.)"
+
+
+def test_max_0dim_dim():
+    r = sg.tensor(2.).max(0)
+    assert repr(r) == "symgrad.return_types.max(\nvalues=tensor(2.),\nindices=tensor(0))"
+    assert repr(sg.tensor(2.).argmax(0)) == "tensor(0)"
+
+
+def test_all_any_0dim():
+    assert repr(sg.tensor(2.).all(0)) == "tensor(True)"
+    assert repr(sg.tensor(0.).any(-1)) == "tensor(False)"
+
+
+def test_0dim_bad_dim():
+    with pytest.raises(IndexError, match=r"^Dimension out of range \(expected to be in range of \[-1, 0\], "
+                                         r"but got 1\)$"):
+        sg.tensor(2.).sum(1)
+
+
+def test_var_no_degrees_of_freedom_warning():
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = sg.tensor(2.).var(0)
+    assert [str(x.message) for x in w] == [
+        "var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+        "(input numel divided by output numel)."]
+    assert repr(out) == "tensor(nan)"
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out = sg.tensor([1., 2.]).std(0, correction=2)
+    assert [str(x.message)[:40] for x in w] == ["std(): degrees of freedom is <= 0. Corre"]
+    assert repr(out) == "tensor(inf)"
+
+
+# ------------------------------------------------------------ reduction errors
+@pytest.mark.parametrize("fn,msg", [
+    (lambda: sg.tensor([1, 2]).std(), "std and var only support floating point and complex dtypes"),
+    (lambda: sg.tensor([1, 2]).var(0), "std and var only support floating point and complex dtypes"),
+    (lambda: sg.tensor([True]).norm(),
+     "linalg.vector_norm: Expected a floating point or complex tensor as input. Got Bool"),
+    (lambda: sg.tensor([1, 2]).norm(), "linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                                       "Got Long"),
+    (lambda: sg.tensor([True, False]).argmax(), "argmax(): does not support bool input"),
+    (lambda: sg.tensor([True, False]).argmin(0), "argmin(): does not support bool input"),
+])
+def test_reduction_dtype_errors(fn, msg):
+    with pytest.raises(RuntimeError) as e:
+        fn()
+    assert str(e.value) == msg
+
+
+@pytest.mark.parametrize("fn,msg", [
+    (lambda: sg.zeros(0, 2).max(0), "max(): Expected reduction dim 0 to have non-zero size."),
+    (lambda: sg.zeros(0, 2).min(0), "min(): Expected reduction dim 0 to have non-zero size."),
+    (lambda: sg.zeros(0, 2).amax(0), "amax(): Expected reduction dim 0 to have non-zero size."),
+    (lambda: sg.zeros(0, 2).amin(0), "amin(): Expected reduction dim 0 to have non-zero size."),
+    (lambda: sg.zeros(0, 2).argmax(0), "argmax(): Expected reduction dim 0 to have non-zero size."),
+    (lambda: sg.zeros(0, 2).argmin(0), "argmin(): Expected reduction dim 0 to have non-zero size."),
+])
+def test_reduce_empty_dim_errors(fn, msg):
+    with pytest.raises(IndexError) as e:
+        fn()
+    assert str(e.value) == msg
+
+
+def test_reduce_empty_other_dim_ok():
+    assert repr(sg.zeros(0, 2).amax(1)) == "tensor([])"
+    assert repr(sg.zeros(0, 2).max(1).indices) == "tensor([], dtype=symgrad.int64)"
