@@ -426,22 +426,36 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "calling backward.")
 
 
+_LEGACY_TYPE = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor",
+                "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+def _short_name(node):
+    # PyTorch names the producer without its "Backward<n>" suffix: "Mul", "Exp"
+    name = node.name()
+    if name == "CopySlices":
+        return "symgrad::autograd::CopySlices"
+    cut = name.rfind("Backward")
+    return name[:cut] if cut > 0 and name[cut + 8:].isdigit() else name
+
+
 def _raise_modified(node, now, ver, k):
+    # as PyTorch: a saved output names the node that saved it; a saved input names
+    # its current producer (the in-place op, once it has one); a leaf names none
     if k < 0:
         a = node.ans if node.out_meta is None else node.ans[-k - 1]
-        desc, producer, idx = (a.shape, _dt._FROM_NP[a.dtype].name), node.name(), -k - 1
+        shape, dtname, producer, idx = a.shape, _dt._FROM_NP[a.dtype].name, node, -k - 1
     else:
         t = node.saved[k]
-        e = node.edges[k] if k < len(node.edges) else None
-        desc = (t.shape, t.dtype.name)
-        producer = e.name() if isinstance(e, Node) else (e[0].name() if type(e) is tuple else "a leaf")
-        idx = e[1] if type(e) is tuple else 0
+        shape, dtname = t.shape, t.dtype.name
+        producer, idx = t.grad_fn, max(t._out, 0)
+    which = "" if producer is None else f", which is output {idx} of {_short_name(producer)},"
     raise RuntimeError(
         "one of the variables needed for gradient computation has been modified by an "
-        f"inplace operation: [symgrad.{desc[1]} {list(desc[0])}], which is output {idx} of "
-        f"{producer}, is at version {now}; expected version {ver} instead. Hint: enable anomaly "
-        "detection to find the operation that failed to compute its gradient, with "
-        "symgrad.autograd.set_detect_anomaly(True).")
+        f"inplace operation: [symgrad.{_LEGACY_TYPE[dtname]} {list(shape)}]{which} is at version {now}; "
+        f"expected version {ver} instead. Hint: enable anomaly detection to find the operation that failed "
+        "to compute its gradient, with symgrad.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 def unbroadcast(xp, g, shape):

@@ -189,3 +189,59 @@ def test_reduce_empty_dim_errors(fn, msg):
 def test_reduce_empty_other_dim_ok():
     assert repr(sg.zeros(0, 2).amax(1)) == "tensor([])"
     assert repr(sg.zeros(0, 2).max(1).indices) == "tensor([], dtype=symgrad.int64)"
+
+
+# ------------------------------------------------------------ in-place on a saved value
+_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its gradient, with "
+         "symgrad.autograd.set_detect_anomaly(True, check_nan=False).")
+_MOD = "one of the variables needed for gradient computation has been modified by an inplace operation: "
+
+
+def _modified_message(fn):
+    with pytest.raises(RuntimeError) as e:
+        fn()
+    return str(e.value)
+
+
+def test_modified_saved_input_names_current_producer():
+    def f():
+        x = sg.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+        z = y * y
+        y.add_(1)
+        z.sum().backward()
+    assert _modified_message(f) == (_MOD + "[symgrad.FloatTensor [2]], which is output 0 of Add, is at version 1; "
+                                    "expected version 0 instead. " + _HINT)
+
+
+def test_modified_saved_output_names_its_node():
+    def f():
+        x = sg.tensor([1., 2.], dtype=sg.float64, requires_grad=True)
+        y = x.exp()
+        y.add_(1)
+        y.sum().backward()
+    assert _modified_message(f) == (_MOD + "[symgrad.DoubleTensor [2]], which is output 0 of Exp, is at version 1; "
+                                    "expected version 0 instead. " + _HINT)
+
+
+def test_modified_saved_leaf_names_no_producer():
+    def f():
+        x = sg.tensor([1., 2.], requires_grad=True)
+        z = x * x
+        with sg.no_grad():
+            x.add_(1)
+        z.sum().backward()
+    assert _modified_message(f) == (_MOD + "[symgrad.FloatTensor [2]] is at version 1; expected version 0 instead. "
+                                    + _HINT)
+
+
+def test_modified_under_no_grad_keeps_producer():
+    def f():
+        x = sg.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+        z = y * y
+        with sg.no_grad():
+            y.pow_(2)
+        z.sum().backward()
+    assert _modified_message(f) == (_MOD + "[symgrad.FloatTensor [2]], which is output 0 of Mul, is at version 1; "
+                                    "expected version 0 instead. " + _HINT)
