@@ -260,6 +260,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, v):
+        if v and self._node is None and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(v)
 
     def requires_grad_(self, requires_grad=True):

@@ -245,3 +245,29 @@ def test_modified_under_no_grad_keeps_producer():
         z.sum().backward()
     assert _modified_message(f) == (_MOD + "[symgrad.FloatTensor [2]], which is output 0 of Mul, is at version 1; "
                                     "expected version 0 instead. " + _HINT)
+
+
+# ------------------------------------------------------------ small API details
+def test_masked_fill_keeps_integer_dtype():
+    out = sg.tensor([1, 2]).masked_fill(sg.tensor([True, False]), 2.7)
+    assert repr(out) == "tensor([2, 2])"
+    assert out.dtype == sg.int64
+    assert repr(sg.tensor([True, False]).masked_fill(sg.tensor([False, True]), 2.5)) == "tensor([True, True])"
+    t = sg.tensor([5, 6])
+    t.masked_fill_(sg.tensor([False, True]), -1.9)
+    assert repr(t) == "tensor([ 5, -1])"
+
+
+def test_requires_grad_setter_message_on_integer_tensor():
+    with pytest.raises(RuntimeError) as e:
+        sg.tensor([1]).requires_grad = True
+    assert str(e.value) == "only Tensors of floating point and complex dtype can require gradients"
+    with pytest.raises(RuntimeError) as e:
+        sg.tensor([1]).requires_grad_()
+    assert str(e.value) == "only Tensors of floating point dtype can require gradients"
+
+
+def test_div_bad_rounding_mode():
+    with pytest.raises(RuntimeError) as e:
+        sg.div(sg.tensor([-7, 7]), 2, rounding_mode="x")
+    assert str(e.value) == "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'x'"

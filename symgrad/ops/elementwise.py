@@ -147,6 +147,9 @@ def div(input, other, *, rounding_mode=None, out=None):
     >>> sg.div(sg.tensor([1, 3]), 2)
     tensor([0.5000, 1.5000])
     """
+    if rounding_mode not in (None, "trunc", "floor"):
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                           f"'{rounding_mode}'")
     if rounding_mode == "floor":
         return with_out(call(floor_divide_op, input, other), out, "div")
     if rounding_mode == "trunc":

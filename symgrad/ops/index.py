@@ -125,6 +125,11 @@ def masked_fill(input, mask, value):
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value._data.ndim} dimension(s).")
         return call(masked_fill_t_op, input, mask, value.to(input.dtype))
+    kind = input._data.dtype.kind
+    if kind in "iu" and not isinstance(value, int):      # the result keeps input's dtype
+        value = int(value)
+    elif kind == "b":
+        value = bool(value)
     return call(masked_fill_op, input, mask, value=value)
 
 
