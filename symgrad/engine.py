@@ -239,6 +239,26 @@ _SCALAR_CAT = {float: 2, int: 1, bool: 0, type(None): -1}
 _KIND_CAT = {"f": 2, "i": 1, "u": 1, "b": 0}
 
 
+# PyTorch is silent on 0/0, log(0) and overflow.  ``np.errstate`` costs
+# ~2.5 µs per use, a third of a small op; setting numpy's error-state context
+# variable directly costs ~0.1 µs (the public context manager where absent).
+try:
+    from numpy._core.umath import _extobj_contextvar, _make_extobj
+    _QUIET = _make_extobj(all="ignore")
+
+    def _quiet():
+        return _extobj_contextvar.set(_QUIET)
+    _loud = _extobj_contextvar.reset
+except ImportError:                         # pragma: no cover
+    def _quiet():
+        e = np.errstate(all="ignore")
+        e.__enter__()
+        return e
+
+    def _loud(e):
+        e.__exit__(None, None, None)
+
+
 def call(op, inputs, params):
     """Run ``op`` forward on numpy and record it when gradients are needed."""
     arrs = []
@@ -279,12 +299,14 @@ def call(op, inputs, params):
             for k, a in enumerate(arrs):
                 if type(a) is np.ndarray and a.dtype != npdt:
                     arrs[k] = a.astype(npdt)
+    quiet = _quiet()
     try:
-        with np.errstate(all="ignore"):     # PyTorch is silent on 0/0, log(0), overflow
-            out = op.forward(numpy_ns, *arrs, **params)
+        out = op.forward(numpy_ns, *arrs, **params)
     except ValueError as e:
         _forward_error(e, arrs)
         raise
+    finally:
+        _loud(quiet)
     if op.n_out == 1:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
@@ -320,12 +342,14 @@ def _check_outputs(node, ts):
 
 
 def _forward(op, arrs, params):
+    quiet = _quiet()
     try:
-        with np.errstate(all="ignore"):
-            return op.forward(numpy_ns, *arrs, **params)
+        return op.forward(numpy_ns, *arrs, **params)
     except ValueError as e:
         _forward_error(e, arrs)
         raise
+    finally:
+        _loud(quiet)
 
 
 def _forward_error(e, arrs):
@@ -749,8 +773,11 @@ _HOOKED = [False]
 
 
 def _apply_vjps(node, grads_out, xp, create_graph):
-    with np.errstate(all="ignore"):     # PyTorch is silent on 0/0, log(0), overflow
+    quiet = _quiet()
+    try:
         return _vjps(node, grads_out, xp, create_graph)
+    finally:
+        _loud(quiet)
 
 
 def _vjps(node, grads_out, xp, create_graph):

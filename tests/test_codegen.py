@@ -80,3 +80,18 @@ def test_condition_on_a_summation_index_stays_inside_its_sum():
         e = leaf.grad.expr
         assert {s.name for s in e.free_symbols if s.is_Symbol} <= {"i", "j", "x", "w"}, e
         np.testing.assert_allclose(leaf.grad.evaluate(), leaf.grad.numpy(), rtol=1e-12)
+
+
+def test_piecewise_condition_on_a_sum_over_a_piecewise():
+    # a norm (its VJP tests ``norm == 0``) of a row written in place: SymPy's
+    # Piecewise would fold the condition's inner Piecewise out of its sum
+    sg.manual_seed(4)
+    x = (sg.rand(4, dtype=sg.float64) + 0.5).requires_grad_()
+    a = x.tanh()
+    b = a.clone()
+    b[0] = b[-1] * 2
+    out = ((b / (b.norm() + 1)) ** 2).sum()
+    out.backward()
+    e = x.grad.expr
+    assert {s.name for s in e.free_symbols if s.is_Symbol} <= {"i", "x"}, e
+    np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy(), rtol=1e-12)

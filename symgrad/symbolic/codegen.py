@@ -112,6 +112,8 @@ class Compiler:
         if isinstance(e, (sp.And, sp.Or)):
             f = xp.logical_and if isinstance(e, sp.And) else xp.logical_or
             return self._elementwise(lambda *v: _fold(f, v), e.args, scope)
+        if isinstance(e, sp.ITE):
+            return self._elementwise(xp.where, e.args, scope)
         if isinstance(e, sp.Not):
             return self._elementwise(xp.logical_not, e.args, scope)
         if isinstance(e, sp.KroneckerDelta):

@@ -441,6 +441,8 @@ def numeric_content(e):
 
     def pull(a):
         if isinstance(a, sp.Sum):
+            if not isinstance(a.function, sp.Expr):
+                return a
             c, f = a.function.as_coeff_Mul()
             # a sign or a fraction moves out; Σ 3*(x + 2)**2 reads as written
             return c * type(a)(f, *a.limits) if c.is_negative or not c.is_Integer else a

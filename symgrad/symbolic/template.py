@@ -7,6 +7,7 @@ structurally equal (and combine); printing renames them to readable letters.
 """
 import math
 import sympy as sp
+from sympy.functions.elementary.piecewise import ExprCondPair
 from sympy.logic.boolalg import BooleanFunction, BooleanAtom
 from sympy.core.relational import Relational
 
@@ -63,7 +64,7 @@ def numeric(e):
             return sp.Integer(1)
         if e is sp.false:
             return sp.Integer(0)
-        return sp.Piecewise((1, e), (0, True))
+        return piecewise((1, e), (0, True))
     return e
 
 
@@ -79,20 +80,57 @@ def _limited(cls, function, limits):
     return obj
 
 
-class Sum(sp.Sum):
-    """``sympy.Sum`` built as written.  SymPy's constructor folds Piecewise
-    bodies outwards through nested sums, which moves a condition on an inner
-    summation index out of the scope of that sum (a wrong formula)."""
+class Scoped:
+    """A sum, product or max over index ranges, built as written.  SymPy's
+    ``piecewise_fold`` (run by the ``Sum`` constructor and on every
+    Piecewise condition) pulls a Piecewise out through a sum, which leaves
+    a condition on the summation index outside the sum that binds it: a
+    wrong formula.  Scoped expressions are never folded (see ``piecewise``)."""
+    __slots__ = ()
 
     def __new__(cls, function, *limits):
         return _limited(cls, function, limits)
 
 
-class Product(sp.Product):
-    """``sympy.Product`` built as written (see ``Sum``)."""
+class Sum(Scoped, sp.Sum):
+    """``sympy.Sum`` built as written (see ``Scoped``)."""
 
-    def __new__(cls, function, *limits):
-        return _limited(cls, function, limits)
+
+class Product(Scoped, sp.Product):
+    """``sympy.Product`` built as written (see ``Scoped``)."""
+
+
+class _Pair(ExprCondPair):
+    """An (expression, condition) pair that leaves its condition as given."""
+
+    def __new__(cls, expr, cond):
+        return sp.Tuple.__new__(cls, expr, sp.true if cond is True else sp.false if cond is False else cond)
+
+
+class Piecewise(sp.Piecewise):
+    """A Piecewise built as given where a piece or condition holds a sum
+    over a Piecewise, which SymPy's constructor would fold out of the sum;
+    otherwise (and once substitution removes the hazard) SymPy's own."""
+
+    def __new__(cls, *pairs):
+        pairs = [(p.expr, p.cond) if isinstance(p, ExprCondPair) else
+                 (sp.sympify(p[0]), sp.true if p[1] is True else sp.false if p[1] is False else p[1])
+                 for p in pairs]
+        if not any(_folds(v) or _folds(c) for v, c in pairs):
+            return sp.Piecewise(*pairs)
+        pairs = [(v, c) for v, c in pairs if c is not sp.false]
+        if not pairs:
+            return sp.nan
+        if pairs[0][1] is sp.true:
+            return pairs[0][0]
+        return sp.Basic.__new__(cls, *[_Pair(v, c) for v, c in pairs])
+
+
+def _folds(e):
+    return any(isinstance(a, Scoped) and a.function.has(sp.Piecewise) for a in sp.preorder_traversal(e))
+
+
+piecewise = Piecewise
 
 
 class T:
