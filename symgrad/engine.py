@@ -259,6 +259,17 @@ except ImportError:                         # pragma: no cover
         e.__exit__(None, None, None)
 
 
+def _int_scalar(v, npdt):
+    """A Python int as PyTorch converts it to an integer dtype: through 64 bits, wrapping."""
+    info = np.iinfo(npdt)
+    if info.min <= v <= info.max:
+        return v
+    if not -2 ** 63 <= v < 2 ** 64:
+        raise OverflowError("int too big to convert")
+    span = 1 << info.bits
+    return (v - info.min) % span + info.min
+
+
 def call(op, inputs, params):
     """Run ``op`` forward on numpy and record it when gradients are needed."""
     arrs = []
@@ -299,6 +310,11 @@ def call(op, inputs, params):
             for k, a in enumerate(arrs):
                 if type(a) is np.ndarray and a.dtype != npdt:
                     arrs[k] = a.astype(npdt)
+        if cat == 1 and npdt.kind in "iu":
+            # as PyTorch, a Python int converts to the integer dtype it computes in, wrapping around
+            for k, a in enumerate(arrs):
+                if type(a) is int:
+                    arrs[k] = _int_scalar(a, npdt)
     quiet = _quiet()
     try:
         out = op.forward(numpy_ns, *arrs, **params)

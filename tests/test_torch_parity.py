@@ -271,3 +271,101 @@ def test_div_bad_rounding_mode():
     with pytest.raises(RuntimeError) as e:
         sg.div(sg.tensor([-7, 7]), 2, rounding_mode="x")
     assert str(e.value) == "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'x'"
+
+
+# ------------------------------------------------- integer pow and promotion
+def test_int_base_pow_int_tensor_stays_integer():
+    out = 2 ** sg.tensor([3, -1, 0])
+    assert repr(out) == "tensor([8, 0, 1])" and out.dtype == sg.int64
+    # negative integer exponents: 1 // base ** -e (0 unless base is 1 or -1), as C integer pow
+    assert repr((-1) ** sg.tensor([-1, -2, -3])) == "tensor([-1,  1, -1])"
+    assert repr(0 ** sg.tensor([-1, -2, 0, 2])) == "tensor([0, 0, 1, 0])"
+    out = sg.tensor([2, -1, 1, 0, 3]) ** sg.tensor([-1, -1, -2, -1, -2])
+    assert repr(out) == "tensor([ 0, -1,  1,  0,  0])"
+    assert repr(2 ** sg.tensor([True, False])) == "tensor([2, 1])"
+    assert repr(10 ** sg.tensor([30])) == "tensor([5076944270305263616])"   # wraps like int64
+    assert np.int64(10) ** np.int64(30) == 5076944270305263616
+    # a float base or exponent still gives the default float
+    assert repr(2.5 ** sg.tensor([1, 2])) == "tensor([2.5000, 6.2500])"
+    assert np.allclose((2 ** sg.tensor([1., 2.])).numpy(), [2., 4.])
+
+
+def test_bool_pow_promotes_with_int_exponent():
+    out = sg.tensor([True, False]) ** 2
+    assert repr(out) == "tensor([1, 0])" and out.dtype == sg.int64
+    assert sg.square(sg.tensor([True, False])).dtype == sg.int64
+    assert sg.square(sg.tensor([1, 2], dtype=sg.int8)).dtype == sg.int8
+    assert repr(sg.tensor([True, False]) ** True) == "tensor([ True, False])"
+    assert repr(sg.tensor([True, False]) ** 2.0) == "tensor([1., 0.])"
+    with pytest.raises(NotImplementedError) as e:
+        sg.tensor([True, False]) ** sg.tensor([True, True])
+    assert str(e.value) == "\"pow\" not implemented for 'Bool'"
+
+
+def test_int_tensor_negative_int_exponent_is_runtime_error():
+    for f in (lambda: sg.tensor([1, 2]) ** -3, lambda: sg.tensor([True]) ** -1,
+              lambda: sg.tensor([1, 2]).pow_(-1)):
+        with pytest.raises(RuntimeError) as e:
+            f()
+        assert str(e.value) == "Integers to negative integer powers are not allowed."
+    assert repr(sg.tensor([1, 2]) ** -1.0) == "tensor([1.0000, 0.5000])"
+    assert repr(sg.tensor([1, 2]) ** sg.tensor(-3)) == "tensor([1, 0])"
+
+
+def test_python_int_wraps_to_the_integer_dtype():
+    u = sg.tensor([0, 255, 1], dtype=sg.uint8)
+    assert repr(u + (-3)) == "tensor([253, 252, 254], dtype=symgrad.uint8)"
+    assert (u + (-3)).numpy().tolist() == ((u.numpy().astype(np.int64) - 3) % 256).tolist()
+    assert repr(sg.tensor([0, 2, 1], dtype=sg.int8) + 1000) == "tensor([-24, -22, -23], dtype=symgrad.int8)"
+    assert repr(sg.tensor([0, 2, 1], dtype=sg.uint8) * 300) == "tensor([ 0, 88, 44], dtype=symgrad.uint8)"
+    assert repr(sg.tensor(5, dtype=sg.uint8) + 300) == "tensor(49, dtype=symgrad.uint8)"
+    assert repr(sg.tensor([1, 2], dtype=sg.int32) * 2 ** 33) == "tensor([0, 0], dtype=symgrad.int32)"
+    assert repr(sg.tensor([1, 2]) + 2 ** 63) == "tensor([-9223372036854775807, -9223372036854775806])"
+    # comparisons compare with the wrapped value (-3 is 253 as uint8, 258 is 2)
+    assert repr(sg.tensor([0, 2, 1], dtype=sg.uint8) < -3) == "tensor([True, True, True])"
+    assert repr(sg.tensor([0, 2, 1], dtype=sg.uint8) == 258) == "tensor([False,  True, False])"
+    # a float scalar promotes instead
+    assert repr(sg.tensor([1, 2], dtype=sg.uint8) + 300.0) == "tensor([301., 302.])"
+    with pytest.raises(OverflowError) as e:
+        sg.tensor([1, 2], dtype=sg.uint8) + 2 ** 70
+    assert str(e.value) == "int too big to convert"
+
+
+def test_integer_division_by_zero_is_an_error():
+    calls = [lambda: sg.tensor([5, 2]) // 0, lambda: sg.tensor([5, 2]) % 0,
+             lambda: sg.tensor([5, 2]) // sg.tensor([0, 1]), lambda: sg.tensor([5, 2]).fmod(0),
+             lambda: sg.tensor([5, 2]) % sg.tensor([0, 1]), lambda: 7 // sg.tensor([0]),
+             lambda: sg.tensor([5, 2]).div(0, rounding_mode="trunc"),
+             lambda: sg.tensor([5, 2]).div(0, rounding_mode="floor")]
+    for f in calls:
+        with pytest.raises(RuntimeError) as e:
+            f()
+        assert str(e.value) == "ZeroDivisionError"
+    # floats divide by zero as IEEE does
+    assert repr(sg.tensor([5., 2]) // 0) == "tensor([inf, inf])"
+    assert repr(sg.tensor([5, 2]).remainder(0.0)) == "tensor([nan, nan])"
+    assert repr(sg.tensor([5, 2]).fmod(0.)) == "tensor([nan, nan])"
+    assert repr(sg.tensor([5, -2]) % 3) == "tensor([2, 1])"
+    assert (sg.tensor([5, -2]) % 3).numpy().tolist() == (np.array([5, -2]) % 3).tolist()
+
+
+_SUB_BOOL = ("Subtraction, the `-` operator, with a bool tensor is not supported. "
+             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+_SUB_2BOOL = ("Subtraction, the `-` operator, with two bool tensors is not supported. "
+              "Use the `^` or `logical_xor()` operator instead.")
+_NEG_BOOL = ("Negation, the `-` operator, on a bool tensor is not supported. "
+             "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def test_bool_subtraction_and_negation_errors():
+    b = sg.tensor([True, False])
+    cases = [(lambda: sg.tensor([1., 2]) - True, _SUB_BOOL), (lambda: b - 2, _SUB_BOOL),
+             (lambda: sg.tensor([1., 2]) - b, _SUB_BOOL), (lambda: sg.rsub(b, 1), _SUB_BOOL),
+             (lambda: sg.tensor([1.]).sub_(True), _SUB_BOOL), (lambda: True - sg.tensor([1.]), _SUB_BOOL),
+             (lambda: b - sg.tensor([True, True]), _SUB_2BOOL), (lambda: True - b, _SUB_2BOOL),
+             (lambda: -b, _NEG_BOOL), (lambda: sg.neg(b), _NEG_BOOL), (lambda: b.clone().neg_(), _NEG_BOOL)]
+    for f, msg in cases:
+        with pytest.raises(RuntimeError) as e:
+            f()
+        assert str(e.value) == msg
+    assert repr(b + True) == "tensor([True, True])"

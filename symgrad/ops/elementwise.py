@@ -33,19 +33,58 @@ neg_op = Op("neg", "NegBackward0", lambda xp, a: -a, (lambda xp, g, ans, a: -g,)
 pow_scalar_op = Op("pow_scalar", "PowBackward0", lambda xp, a, exponent: a ** exponent,
                    (lambda xp, g, ans, a, exponent: g * exponent * a ** (exponent - 1)
                     if exponent != 0 else g * 0,), dtypes="promote")
-pow_op = Op("pow", "PowBackward1", lambda xp, a, b: a ** b,
+def _int_pow(a, b):
+    """``a ** b`` of integers as PyTorch: a negative tensor exponent gives
+    ``1 // a ** -b`` (0 unless ``a`` is 1 or -1); a negative Python int is an error."""
+    if type(b) is int or type(b) is bool:
+        if b < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return a ** b
+    b = np.asarray(b)
+    if b.dtype.kind == "b" and np.asarray(a).dtype.kind == "b":
+        raise NotImplementedError("\"pow\" not implemented for 'Bool'")
+    neg = b < 0
+    if not neg.any():
+        return a ** b
+    pos = a ** np.where(neg, 0, b)
+    return np.where(neg, np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (b & 1), 0)), pos)
+
+
+def _intlike(v):
+    t = type(v)
+    if t is np.ndarray or isinstance(v, np.generic):
+        return v.dtype.kind in "iub"
+    return t is int or t is bool
+
+
+def _pow(xp, a, b):
+    # integer operands only ever reach here as numpy values (integers carry no gradient)
+    if _intlike(a) and _intlike(b):
+        return _int_pow(a, b)
+    return a ** b
+
+
+pow_op = Op("pow", "PowBackward1", _pow,
             (lambda xp, g, ans, a, b: g * b * a ** (b - 1),
              lambda xp, g, ans, a, b: xp.where((a == 0) & (b >= 0), 0, g * ans * xp.log(a))),
             dtypes="promote")
 rpow_op = Op("rpow", "PowBackward2", lambda xp, b, base: base ** b,
              (lambda xp, g, ans, b, base: g * ans * xp.log_scalar(base) if base != 0 else g * 0,),
              dtypes="float")
-floor_divide_op = Op("floor_divide", "FloorDivideBackward0", lambda xp, a, b: xp.floor_divide(a, b),
+def _int_divisor(a, b):
+    """``b``; integer division by zero is an error in PyTorch (floats give inf/nan)."""
+    if _intlike(b) and _intlike(a) and not np.all(b):
+        raise RuntimeError("ZeroDivisionError")
+    return b
+
+
+floor_divide_op = Op("floor_divide", "FloorDivideBackward0",
+                     lambda xp, a, b: xp.floor_divide(a, _int_divisor(a, b)),
                      dtypes="promote", differentiable=False)
-remainder_op = Op("remainder", "RemainderBackward0", lambda xp, a, b: xp.remainder(a, b),
+remainder_op = Op("remainder", "RemainderBackward0", lambda xp, a, b: xp.remainder(a, _int_divisor(a, b)),
                   (lambda xp, g, ans, a, b: g,
                    lambda xp, g, ans, a, b: -g * xp.floor(a / b)), dtypes="promote")
-fmod_op = Op("fmod", "FmodBackward0", lambda xp, a, b: xp.fmod(a, b),
+fmod_op = Op("fmod", "FmodBackward0", lambda xp, a, b: xp.fmod(a, _int_divisor(a, b)),
              (lambda xp, g, ans, a, b: g,
               lambda xp, g, ans, a, b: -g * xp.trunc(a / b)), dtypes="promote")
 atan2_op = Op("atan2", "Atan2Backward0", lambda xp, a, b: xp.arctan2(a, b),
@@ -96,6 +135,26 @@ def add(input, other, *, alpha=1, out=None):
     return with_out(call(add_op, input, other, alpha=alpha), out, "add")
 
 
+def _isbool(x):
+    return x._data.dtype.kind == "b" if isinstance(x, Tensor) else type(x) is bool
+
+
+def _check_sub(a, b):
+    # PyTorch refuses subtraction with a bool operand (a Python bool counts as one)
+    if _isbool(a) or _isbool(b):
+        if _isbool(a) and _isbool(b):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _check_neg(a):
+    if a._data.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 @export()
 def sub(input, other, *, alpha=1, out=None):
     """``input - alpha * other``.
@@ -104,6 +163,7 @@ def sub(input, other, *, alpha=1, out=None):
     >>> sg.sub(sg.tensor([5, 7]), 2)
     tensor([3, 5])
     """
+    _check_sub(input, other)
     if not isinstance(input, Tensor):
         return with_out(call(rsub_op, other, input, alpha=alpha), out, "sub")
     return with_out(call(sub_op, input, other, alpha=alpha), out, "sub")
@@ -120,6 +180,7 @@ def rsub(input, other, *, alpha=1):
     >>> sg.rsub(sg.tensor([1., 2.]), 10)
     tensor([9., 8.])
     """
+    _check_sub(other, input)
     return call(rsub_op, input, other, alpha=alpha)
 
 
@@ -153,10 +214,12 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode == "floor":
         return with_out(call(floor_divide_op, input, other), out, "div")
     if rounding_mode == "trunc":
-        r = call(div_op, input, other)
         from .. import dtypes as _dt
-        res = trunc(r)
         rt = _dt.result_type(input, other)
+        if not rt.is_floating_point:
+            _int_divisor(0, other._data if isinstance(other, Tensor) else other)
+        r = call(div_op, input, other)
+        res = trunc(r)
         return with_out(res if rt.is_floating_point else res.to(rt), out, "div")
     if not isinstance(input, Tensor):
         return with_out(reciprocal(other) * input, out, "div")
@@ -209,10 +272,12 @@ def pow(input, exponent, *, out=None):
     tensor([1., 4., 9.])
     """
     if not isinstance(input, Tensor):
-        return with_out(call(rpow_op, exponent, base=input), out, "pow")
-    if isinstance(exponent, Tensor):
+        if isinstance(input, float) or exponent._data.dtype.kind == "f":
+            return with_out(call(rpow_op, exponent, base=input), out, "pow")
+        # an integer result (no gradient): promote the Python int with the tensor
         return with_out(call(pow_op, input, exponent), out, "pow")
-    if isinstance(exponent, float) and input._data.dtype.kind in "iub":
+    if isinstance(exponent, Tensor) or input._data.dtype.kind in "iub":
+        # an integer/bool tensor's scalar exponent takes part in type promotion
         return with_out(call(pow_op, input, exponent), out, "pow")
     return with_out(call(pow_scalar_op, input, exponent=exponent), out, "pow")
 
@@ -679,6 +744,7 @@ def add_(self, other, *, alpha=1):
 
 def sub_(self, other, *, alpha=1):
     """In-place ``self -= alpha * other``; returns ``self``."""
+    _check_sub(self, other)
     return engine.call_inplace(sub_op, self, (other,), {"alpha": alpha})
 
 
@@ -696,7 +762,7 @@ def div_(self, other, *, rounding_mode=None):
 
 def pow_(self, exponent):
     """In-place ``self **= exponent``; returns ``self``."""
-    if isinstance(exponent, Tensor):
+    if isinstance(exponent, Tensor) or self._data.dtype.kind in "iub":
         return engine.call_inplace(pow_op, self, (exponent,), {})
     return engine.call_inplace(pow_scalar_op, self, (), {"exponent": exponent})
 
@@ -708,6 +774,7 @@ def clamp_(self, min=None, max=None):
 
 def neg_(self):
     """In-place negation; returns ``self``."""
+    _check_neg(self)
     return engine.call_inplace(neg_op, self, (), {})
 
 
@@ -740,6 +807,7 @@ export("true_divide_", function=False)(div_)
 @export(function=False)
 def negative(self):
     """``-self``."""
+    _check_neg(self)
     return call(neg_op, self)
 
 
