@@ -937,6 +937,8 @@ def call_inplace(op, target, others, params):
         for k, a in enumerate(arrs):
             if type(a) is np.ndarray and a.dtype != dt.np:
                 arrs[k] = a.astype(dt.np)
+            elif type(a) is int and dt._cat == 1:
+                arrs[k] = _int_scalar(a, dt.np)
     out = np.asarray(_forward(op, arrs, params))
     if out.shape != target._data.shape:
         try:

@@ -369,3 +369,72 @@ def test_bool_subtraction_and_negation_errors():
             f()
         assert str(e.value) == msg
     assert repr(b + True) == "tensor([True, True])"
+
+
+def test_inplace_python_int_wraps_too():
+    a = sg.tensor([1, 2], dtype=sg.uint8)
+    a.add_(-3)
+    assert repr(a) == "tensor([254, 255], dtype=symgrad.uint8)"
+    a.mul_(300)
+    assert repr(a) == "tensor([168, 212], dtype=symgrad.uint8)"
+    assert a.numpy().tolist() == [(254 * 300) % 256, (255 * 300) % 256]
+
+
+def test_clamp_integer_input_float_bounds_is_default_float():
+    out = sg.clamp(sg.tensor([1, 2, 3]), 0.5, 2.5)
+    assert repr(out) == "tensor([1.0000, 2.0000, 2.5000])" and out.dtype == sg.float32
+    assert repr(sg.clamp(sg.tensor([1, 2, 3]), 0, 2)) == "tensor([1, 2, 2])"
+    assert repr(sg.clamp(sg.tensor([1, 2, 3]), max=True)) == "tensor([1, 1, 1])"
+    assert sg.clamp(sg.tensor([1., 2, 3], dtype=sg.float64), 0.5).dtype == sg.float64
+    assert repr(sg.clamp(sg.tensor([1, 2, 3]), sg.tensor([2]), sg.tensor([2.5]))) == "tensor([2.0000, 2.0000, 2.5000])"
+
+
+def test_clamp_tensor_bounds_is_one_clamp_node():
+    x = sg.tensor([-1., 0., 0.5, 1., 2.], requires_grad=True)
+    lo = sg.tensor([0., 0., 0., 0., 3.], requires_grad=True)
+    hi = sg.tensor([1., 1., 1., 1., 2.5], requires_grad=True)
+    y = x.clamp(lo, hi)
+    assert repr(y) == "tensor([0.0000, 0.0000, 0.5000, 1.0000, 2.5000], grad_fn=<ClampBackward0>)"
+    assert np.allclose(y.detach().numpy(), np.minimum(np.maximum(x.detach().numpy(), lo.detach().numpy()),
+                                                      hi.detach().numpy()))
+    y.backward(sg.arange(1., 6))
+    # ties go to the input (no halving); with min > max the output is max, whose gradient it is
+    assert x.grad.tolist() == [0., 2., 3., 4., 0.]
+    assert lo.grad.tolist() == [1., 0., 0., 0., 0.]
+    assert hi.grad.tolist() == [0., 0., 0., 0., 5.]
+    x.grad = lo.grad = None
+    y = x.clamp(min=lo)
+    assert y.grad_fn.name() == "ClampBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [0., 1., 1., 1., 0.] and lo.grad.tolist() == [1., 0., 0., 0., 1.]
+    # away from the kinks the gradient is the finite difference
+    xs = np.array([-0.7, 0.3, 1.8])
+    t = sg.tensor(xs, requires_grad=True)
+    t.clamp(sg.tensor([0., 0., 0.], dtype=sg.float64), sg.tensor(1., dtype=sg.float64)).sum().backward()
+    eps = 1e-6
+    fd = (np.clip(xs + eps, 0, 1) - np.clip(xs - eps, 0, 1)) / (2 * eps)
+    assert np.allclose(t.grad.numpy(), fd)
+    z = x * 1
+    z.clamp_(lo, sg.tensor([1.5]))
+    assert z.grad_fn.name() == "ClampBackward0"
+
+
+def test_bitwise_ops_on_float_tensors():
+    cases = [(lambda: sg.tensor([1., 2]) & sg.tensor([1, 2]), "\"bitwise_and_cpu\" not implemented for 'Float'"),
+             (lambda: sg.tensor([1, 2]) & 1.5, "\"bitwise_and_cpu\" not implemented for 'Float'"),
+             (lambda: sg.tensor([1, 2]) & sg.tensor([1., 2]).double(),
+              "\"bitwise_and_cpu\" not implemented for 'Double'"),
+             (lambda: sg.tensor([1.]).half() | 1, "\"bitwise_or_cpu\" not implemented for 'Half'"),
+             (lambda: sg.tensor([1., 2]) ^ sg.tensor([1., 2]), "\"bitwise_xor_cpu\" not implemented for 'Float'"),
+             (lambda: sg.tensor(1.) & sg.tensor([1]), "\"bitwise_and_cpu\" not implemented for 'Float'"),
+             (lambda: sg.bitwise_not(sg.tensor([1.])), "\"bitwise_not_cpu\" not implemented for 'Float'")]
+    for f, msg in cases:
+        with pytest.raises(NotImplementedError) as e:
+            f()
+        assert str(e.value) == msg
+    with pytest.raises(TypeError) as e:
+        ~sg.tensor([1.])
+    assert str(e.value) == "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+    assert repr(sg.tensor([5, 6]) ^ 3) == "tensor([6, 5])"
+    assert repr(sg.tensor([1, 2]) & True) == "tensor([1, 0])"
+    assert repr(~sg.tensor([1, 2])) == "tensor([-2, -3])"

@@ -47,7 +47,7 @@ def attach():
         "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
         "__and__": ew.bitwise_and, "__or__": ew.bitwise_or, "__xor__": ew.bitwise_xor,
         "__rand__": ew.bitwise_and, "__ror__": ew.bitwise_or, "__rxor__": ew.bitwise_xor,
-        "__invert__": ew.bitwise_not,
+        "__invert__": ew._invert,
         "__iadd__": iop(METHODS["add_"]), "__isub__": iop(METHODS["sub_"]), "__imul__": iop(METHODS["mul_"]),
         "__itruediv__": iop(METHODS["div_"]), "__ipow__": iop(METHODS["pow_"]),
         "__ifloordiv__": iop(METHODS["floor_divide_"]), "__imod__": iop(METHODS["remainder_"]),

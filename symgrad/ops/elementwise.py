@@ -529,6 +529,21 @@ clamp_op = Op("clamp", "ClampBackward1", lambda xp, a, min, max: xp.clip(a, min,
               (lambda xp, g, ans, a, min, max: xp.where(_in_range(a, min, max), g, 0),),
               dtypes="keep")
 
+# tensor bounds (either may be None): PyTorch's clamp_backward and clamp_backward_min_max
+clamp_tensor_op = Op("clamp_tensor", "ClampBackward0", lambda xp, a, min, max: _clamp_t(xp, a, min, max),
+                     (lambda xp, g, ans, a, min, max: xp.where(_in_range(a, min, max), g, 0),
+                      lambda xp, g, ans, a, min, max: xp.where(
+                          (a < min) if max is None else (a < min) & (min < max), g, 0),
+                      lambda xp, g, ans, a, min, max: xp.where(
+                          (a > max) if min is None else (a > max) | (max < min), g, 0)),
+                     dtypes="promote")
+
+
+def _clamp_t(xp, a, lo, hi):
+    if lo is not None:
+        a = xp.maximum(a, lo)
+    return a if hi is None else xp.minimum(a, hi)
+
 
 def _in_range(a, lo, hi):
     if lo is None:
@@ -582,12 +597,11 @@ def clamp(input, min=None, max=None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        r = input
-        if min is not None:
-            r = maximum(r, min)
-        if max is not None:
-            r = minimum(r, max)
-        return with_out(r, out, "clamp")
+        return with_out(call(clamp_tensor_op, input, min, max), out, "clamp")
+    from .. import dtypes as _dt
+    dt = _dt.result_type(input, min, max)
+    if dt is not input.dtype:         # an integer input with float bounds: the default float
+        input = input.to(dt)
     return with_out(call(clamp_op, input, min=min, max=max), out, "clamp")
 
 
@@ -637,10 +651,21 @@ ge = _compare("ge", lambda xp, a, b: a >= b, ("greater_equal",))
 logical_and = _compare("logical_and", lambda xp, a, b: xp.logical_and(a, b))
 logical_or = _compare("logical_or", lambda xp, a, b: xp.logical_or(a, b))
 logical_xor = _compare("logical_xor", lambda xp, a, b: xp.logical_xor(a, b))
-_bitwise_and = Op("bitwise_and", None, lambda xp, a, b: a & b, dtypes="promote", differentiable=False)
-_bitwise_or = Op("bitwise_or", None, lambda xp, a, b: a | b, dtypes="promote", differentiable=False)
-_bitwise_xor = Op("bitwise_xor", None, lambda xp, a, b: a ^ b, dtypes="promote", differentiable=False)
-_bitwise_not = Op("bitwise_not", None, lambda xp, a: ~a, dtypes="keep", differentiable=False)
+def _integral(name, a):
+    """``a`` (computed in the promoted dtype), if bitwise ops are defined for it."""
+    if a.dtype.kind == "f":
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{engine._TORCH_NAMES[a.dtype.name]}'")
+    return a
+
+
+_bitwise_and = Op("bitwise_and", None, lambda xp, a, b: _integral("bitwise_and", a) & b,
+                  dtypes="promote", differentiable=False)
+_bitwise_or = Op("bitwise_or", None, lambda xp, a, b: _integral("bitwise_or", a) | b,
+                 dtypes="promote", differentiable=False)
+_bitwise_xor = Op("bitwise_xor", None, lambda xp, a, b: _integral("bitwise_xor", a) ^ b,
+                  dtypes="promote", differentiable=False)
+_bitwise_not = Op("bitwise_not", None, lambda xp, a: ~_integral("bitwise_not", a), dtypes="keep",
+                  differentiable=False)
 
 
 def _pred(name, fwd, doc_in="sg.tensor([1., float('nan')])"):
@@ -682,9 +707,13 @@ def bitwise_xor(input, other):
 @export()
 def bitwise_not(input):
     """Elementwise ``~`` of integer or bool tensors."""
-    if input._data.dtype.kind == "f":
-        raise TypeError("bitwise_not is only supported for integer and boolean tensors")
     return call(_bitwise_not, input)
+
+
+def _invert(self):
+    if self._data.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return call(_bitwise_not, self)
 
 
 @export()
@@ -769,6 +798,8 @@ def pow_(self, exponent):
 
 def clamp_(self, min=None, max=None):
     """In-place ``clamp``; returns ``self``."""
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        return engine.call_inplace(clamp_tensor_op, self, (min, max), {})
     return engine.call_inplace(clamp_op, self, (), {"min": min, "max": max})
 
 
