@@ -87,6 +87,8 @@ def promote_types(a, b):
 
 def _scalar_dtype(v):
     t = type(v)
+    if t not in _NUMBERS and not isinstance(v, (_numbers.Number, np.ndarray)):
+        raise TypeError(f"unsupported operand type(s): 'Tensor' and '{t.__name__}'")
     if t is builtins_bool or isinstance(v, np.bool_):
         return bool
     if t is builtins_int or isinstance(v, np.integer):
@@ -95,7 +97,9 @@ def _scalar_dtype(v):
 
 
 import builtins as _b
+import numbers as _numbers
 builtins_bool, builtins_int = _b.bool, _b.int
+_NUMBERS = {_b.bool, _b.int, _b.float}
 
 
 def result_type(*operands):

@@ -123,10 +123,11 @@ class Tensor:
         if args or kwargs:
             dt = kwargs.pop("dtype", None) or _dt.get_default_dtype()
             check_device(kwargs.pop("device", None))
-            if len(args) == 1 and not isinstance(args[0], (int, np.integer)) and not isinstance(args[0], tuple):
+            # one sequence is data (a tuple too); ints, or a Size, are sizes
+            if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
                 arr = np.array(args[0]._data if isinstance(args[0], Tensor) else args[0], dtype=dt.np)
             else:
-                sizes = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+                sizes = args[0] if len(args) == 1 and isinstance(args[0], Size) else args
                 arr = np.zeros(tuple(int(s) for s in sizes), dt.np)
         else:
             arr = np.zeros((0,), _dt.get_default_dtype().np)

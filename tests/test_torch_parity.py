@@ -438,3 +438,43 @@ def test_bitwise_ops_on_float_tensors():
     assert repr(sg.tensor([5, 6]) ^ 3) == "tensor([6, 5])"
     assert repr(sg.tensor([1, 2]) & True) == "tensor([1, 0])"
     assert repr(~sg.tensor([1, 2])) == "tensor([-2, -3])"
+
+
+def test_tensor_constructor_tuple_is_data():
+    assert repr(sg.Tensor((2, 3))) == "tensor([2., 3.])"
+    assert repr(sg.Tensor((2.5,))) == "tensor([2.5000])"
+    assert repr(sg.Tensor(())) == "tensor([])"
+    assert sg.Tensor(2, 3).shape == (2, 3) and sg.Tensor(3).shape == (3,)
+    assert sg.Tensor(sg.Size([2, 4])).shape == (2, 4)
+
+
+def test_arange_inconsistent_step_sign():
+    for f in (lambda: sg.arange(5, 0), lambda: sg.arange(0, 5, -1), lambda: sg.arange(-1),
+              lambda: sg.arange(1., 0.5)):
+        with pytest.raises(RuntimeError) as e:
+            f()
+        assert str(e.value) == "upper bound and lower bound inconsistent with step sign"
+    with pytest.raises(RuntimeError) as e:
+        sg.arange(0, 5, 0)
+    assert str(e.value) == "step must be nonzero"
+    assert repr(sg.arange(0, 0)) == "tensor([], dtype=symgrad.int64)"
+    assert sg.arange(5, 0, -1).tolist() == np.arange(5, 0, -1).tolist()
+
+
+def test_non_number_operands():
+    t = sg.tensor([1., 2])
+    assert (t == None) is False and (t != None) is True          # noqa: E711
+    assert (None == t) is False and (t == "a") is False and (t == [1, 2]) is False   # noqa: E711
+    with pytest.raises(TypeError) as e:
+        t ** [1, 2]
+    assert str(e.value) == "unsupported operand type(s) for ** or pow(): 'Tensor' and 'list'"
+    with pytest.raises(TypeError) as e:
+        t @ [1, 2]
+    assert str(e.value) == "unsupported operand type(s) for @: 'Tensor' and 'list'"
+    for f in (lambda: t + "a", lambda: t + [1, 2], lambda: t + (1, 2), lambda: [1, 2] + t,
+              lambda: t - [1], lambda: t / "a", lambda: t > [1, 2], lambda: t // [1], lambda: t % [1],
+              lambda: sg.add(t, [1, 2]), lambda: t & [1], lambda: t < None):
+        with pytest.raises(TypeError):
+            f()
+    assert repr(t + np.float64(2)) == "tensor([3., 4.])"
+    assert repr(t ** np.int64(2)) == "tensor([1., 4.])"

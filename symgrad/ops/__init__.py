@@ -4,6 +4,7 @@ from . import table, elementwise, reduce, shape, conversions  # noqa: F401
 from . import index, linalg, nn  # noqa: F401
 from .table import OPS, FUNCTIONS, METHODS
 from ..tensor import Tensor
+import numpy as np
 
 
 def attach():
@@ -28,10 +29,18 @@ def attach():
         return ew.remainder(other, self)
 
     def matmul_(self, other):
-        return linalg.matmul(self, other)
+        return linalg.matmul(self, other) if isinstance(other, Tensor) else NotImplemented
 
     def rmatmul(self, other):
-        return linalg.matmul(other, self)
+        return linalg.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
+
+    operand = (Tensor, int, float, complex, np.generic, np.ndarray)
+
+    def equality(fn):
+        # as PyTorch, == and != with a non-number (None, a string, a list) compare identity
+        def f(self, other):
+            return fn(self, other) if isinstance(other, operand) else NotImplemented
+        return f
 
     def iop(fn_):
         def f(self, other):
@@ -44,7 +53,7 @@ def attach():
         "__floordiv__": ew.floor_divide, "__rfloordiv__": rfloordiv, "__mod__": ew.remainder,
         "__rmod__": rmod, "__pow__": ew.pow, "__rpow__": rpow, "__matmul__": matmul_,
         "__rmatmul__": rmatmul, "__neg__": ew.negative, "__abs__": ew.abs,
-        "__eq__": ew.eq, "__ne__": ew.ne, "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
+        "__eq__": equality(ew.eq), "__ne__": equality(ew.ne), "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
         "__and__": ew.bitwise_and, "__or__": ew.bitwise_or, "__xor__": ew.bitwise_xor,
         "__rand__": ew.bitwise_and, "__ror__": ew.bitwise_or, "__rxor__": ew.bitwise_xor,
         "__invert__": ew._invert,

@@ -1,5 +1,6 @@
 """Elementwise ops: arithmetic, comparisons, unary math, activations."""
 import math
+from numbers import Number
 import numpy as np
 
 from .table import Op, export
@@ -276,6 +277,8 @@ def pow(input, exponent, *, out=None):
             return with_out(call(rpow_op, exponent, base=input), out, "pow")
         # an integer result (no gradient): promote the Python int with the tensor
         return with_out(call(pow_op, input, exponent), out, "pow")
+    if type(exponent) is not int and type(exponent) is not float and not isinstance(exponent, (Tensor, Number)):
+        raise TypeError(f"unsupported operand type(s) for ** or pow(): 'Tensor' and '{type(exponent).__name__}'")
     if isinstance(exponent, Tensor) or input._data.dtype.kind in "iub":
         # an integer/bool tensor's scalar exponent takes part in type promotion
         return with_out(call(pow_op, input, exponent), out, "pow")
