@@ -478,3 +478,65 @@ def test_non_number_operands():
             f()
     assert repr(t + np.float64(2)) == "tensor([3., 4.])"
     assert repr(t ** np.int64(2)) == "tensor([1., 4.])"
+
+
+def test_reduction_with_a_tuple_dim_where_one_int_is_expected():
+    t = sg.tensor([[1., 2], [3, 4]])
+    with pytest.raises(TypeError) as e:
+        t.argmax(dim=(0, 1))
+    assert str(e.value) == "argmax(): argument 'dim' must be int, not tuple"
+    with pytest.raises(TypeError) as e:
+        t.argmin(dim=[0])
+    assert str(e.value) == "argmin(): argument 'dim' must be int, not list"
+    with pytest.raises(TypeError) as e:
+        t.max(dim=(0, 1))
+    assert str(e.value) == ("max() received an invalid combination of arguments - got (dim=tuple, ), but expected one of:\n"
+                            " * ()\n      didn't match because some of the keywords were incorrect: dim\n"
+                            " * (Tensor other)\n      didn't match because some of the keywords were incorrect: dim\n"
+                            " * (int dim, bool keepdim = False)\n")
+    with pytest.raises(TypeError) as e:
+        t.prod(dim=(0, 1))
+    assert str(e.value).startswith("prod() received an invalid combination of arguments - got (dim=tuple, ), "
+                                   "but expected one of:\n")
+    assert t.max(1).values.tolist() == [2., 4.] and t.prod(0).tolist() == [3., 8.]
+
+
+def test_reshape_grad_fn_follows_layout():
+    x = sg.ones(2, 3, 4, requires_grad=True)
+    cases = [(lambda: x[:, :2].reshape(2, 8), "ReshapeAliasBackward0", False),
+             (lambda: x[:, :2].reshape(4, 2, 2), "UnsafeViewBackward0", True),
+             (lambda: x[::2].reshape(3, 4), "ViewBackward0", True),
+             (lambda: x[:, 0].reshape(8), "UnsafeViewBackward0", True),
+             (lambda: x.permute(2, 1, 0).reshape(4, 3, 2), "ReshapeAliasBackward0", False),
+             (lambda: x.permute(2, 1, 0).flatten(), "UnsafeViewBackward0", True)]
+    for f, name, contiguous in cases:
+        r = f()
+        assert r.grad_fn.name() == name and r.is_contiguous() == contiguous
+    r = sg.ones(2, 3, requires_grad=True).t().reshape(-1)
+    assert [r.grad_fn.name(), r.grad_fn.next_functions[0][0].name(),
+            r.grad_fn.next_functions[0][0].next_functions[0][0].name()] == [
+        "UnsafeViewBackward0", "CloneBackward0", "TBackward0"]
+    # an alias writes through, a copy does not
+    y = sg.arange(24.).reshape(2, 3, 4)
+    y[:, 0].reshape(2, 2, 2)[0, 0, 0] = 100
+    y[:, 0].reshape(8)[1] = -100
+    assert y[0, 0, 0].item() == 100 and y[0, 0, 1].item() == 1
+    a = sg.arange(24., requires_grad=True)
+    (a.reshape(2, 3, 4).permute(2, 1, 0).reshape(-1) * sg.arange(24.)).sum().backward()
+    assert a.grad.tolist() == np.arange(24.).reshape(4, 3, 2).transpose(2, 1, 0).reshape(-1).tolist()
+
+
+def test_round_decimals_and_tensor_remainder_grad_fn():
+    x = sg.tensor([1.5, -2.5, 3.25], requires_grad=True)
+    y = sg.tensor([1., 2., -1.5], requires_grad=True)
+    assert x.round().grad_fn.name() == "RoundBackward0"
+    assert x.round(decimals=0).grad_fn.name() == "RoundBackward1"
+    assert x.round(decimals=2).grad_fn.name() == "RoundBackward1"
+    assert repr(sg.tensor([1.234, 5.678]).round(decimals=1)) == "tensor([1.2000, 5.7000])"
+    assert (x % y).grad_fn.name() == "RemainderBackward1" and (x % 2).grad_fn.name() == "RemainderBackward0"
+    assert x.fmod(y).grad_fn.name() == "FmodBackward1" and x.fmod(2).grad_fn.name() == "FmodBackward0"
+    assert (x * 1).remainder_(y).grad_fn.name() == "RemainderBackward1"
+    (x % y).sum().backward()
+    xs, ys = np.array([1.5, -2.5, 3.25]), np.array([1., 2., -1.5])
+    assert x.grad.tolist() == [1., 1., 1.]
+    assert np.allclose(y.grad.numpy(), -np.floor(xs / ys))

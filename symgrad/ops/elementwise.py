@@ -82,12 +82,17 @@ def _int_divisor(a, b):
 floor_divide_op = Op("floor_divide", "FloorDivideBackward0",
                      lambda xp, a, b: xp.floor_divide(a, _int_divisor(a, b)),
                      dtypes="promote", differentiable=False)
-remainder_op = Op("remainder", "RemainderBackward0", lambda xp, a, b: xp.remainder(a, _int_divisor(a, b)),
-                  (lambda xp, g, ans, a, b: g,
-                   lambda xp, g, ans, a, b: -g * xp.floor(a / b)), dtypes="promote")
-fmod_op = Op("fmod", "FmodBackward0", lambda xp, a, b: xp.fmod(a, _int_divisor(a, b)),
-             (lambda xp, g, ans, a, b: g,
-              lambda xp, g, ans, a, b: -g * xp.trunc(a / b)), dtypes="promote")
+# one set of rules each; PyTorch names the node by the divisor: a number (...Backward0) or a tensor (...Backward1)
+_remainder = (lambda xp, a, b: xp.remainder(a, _int_divisor(a, b)),
+              (lambda xp, g, ans, a, b: g,
+               lambda xp, g, ans, a, b: -g * xp.floor(a / b)))
+_fmod = (lambda xp, a, b: xp.fmod(a, _int_divisor(a, b)),
+         (lambda xp, g, ans, a, b: g,
+          lambda xp, g, ans, a, b: -g * xp.trunc(a / b)))
+remainder_op = Op("remainder", "RemainderBackward0", *_remainder, dtypes="promote")
+remainder_tensor_op = Op("remainder_tensor", "RemainderBackward1", *_remainder, dtypes="promote")
+fmod_op = Op("fmod", "FmodBackward0", *_fmod, dtypes="promote")
+fmod_tensor_op = Op("fmod_tensor", "FmodBackward1", *_fmod, dtypes="promote")
 atan2_op = Op("atan2", "Atan2Backward0", lambda xp, a, b: xp.arctan2(a, b),
               (lambda xp, g, ans, a, b: g * b / (a * a + b * b),
                lambda xp, g, ans, a, b: -g * a / (a * a + b * b)), dtypes="float")
@@ -250,7 +255,8 @@ def remainder(input, other, *, out=None):
     >>> sg.remainder(sg.tensor([-3., 5.]), 2)
     tensor([1., 1.])
     """
-    return with_out(call(remainder_op, input, other), out, "remainder")
+    op = remainder_tensor_op if isinstance(other, Tensor) else remainder_op
+    return with_out(call(op, input, other), out, "remainder")
 
 
 @export()
@@ -261,7 +267,7 @@ def fmod(input, other, *, out=None):
     >>> sg.fmod(sg.tensor([-3., 5.]), 2)
     tensor([-1.,  1.])
     """
-    return with_out(call(fmod_op, input, other), out, "fmod")
+    return with_out(call(fmod_tensor_op if isinstance(other, Tensor) else fmod_op, input, other), out, "fmod")
 
 
 @export()
@@ -500,12 +506,14 @@ def square(input, *, out=None):
     return pow(input, 2, out=out)
 
 
-round_op = Op("round", "RoundBackward0", lambda xp, a, decimals: xp.round(a, decimals),
+# decimals=None: round() (RoundBackward0); given, even 0, it is round.decimals (RoundBackward1)
+round_op = Op("round", lambda p: "RoundBackward0" if p["decimals"] is None else "RoundBackward1",
+              lambda xp, a, decimals: xp.round(a, decimals or 0),
               (lambda xp, g, ans, a, decimals: g * 0,), dtypes="keep")
 
 
 @export()
-def round(input, *, decimals=0, out=None):
+def round(input, *, decimals=None, out=None):
     """Round half to even, as PyTorch.
 
     >>> import symgrad as sg
@@ -822,7 +830,8 @@ def floor_divide_(self, other):
 
 
 def remainder_(self, other):
-    return engine.call_inplace(remainder_op, self, (other,), {})
+    return engine.call_inplace(remainder_tensor_op if isinstance(other, Tensor) else remainder_op,
+                               self, (other,), {})
 
 
 def lerp_(self, end, weight):

@@ -274,11 +274,27 @@ class _ValuesIndices(tuple):
         return f"symgrad.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
 
 
+def _single_dim(name, dim, kind):
+    """PyTorch's argument-parser error for a ``dim`` that is not one int (keyword form)."""
+    if dim is None or isinstance(dim, (int, np.integer)):
+        return
+    tn = type(dim).__name__
+    if kind == "arg":
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {tn}")
+    head = f"{name}() received an invalid combination of arguments - got (dim={tn}, ), but expected one of:\n"
+    if kind == "prod":
+        raise TypeError(head + " * (*, symgrad.dtype dtype = None)\n"
+                        " * (int dim, bool keepdim = False, *, symgrad.dtype dtype = None)\n")
+    bad = "      didn't match because some of the keywords were incorrect: dim\n"
+    raise TypeError(head + " * ()\n" + bad + " * (Tensor other)\n" + bad + " * (int dim, bool keepdim = False)\n")
+
+
 def _extreme(input, dim, keepdim, other, all_op, dim_op, name, pair_fn):
     if isinstance(dim, Tensor):
         other, dim = dim, None
     if other is not None:
         return pair_fn(input, other)
+    _single_dim(name, dim, "extreme")
     if dim is None:
         _nonempty(input, name, None)
         return call(all_op, input, dim=None, keepdim=False)
@@ -352,6 +368,7 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _arg(op, name, input, dim, keepdim):
+    _single_dim(name, dim, "arg")
     if input._data.dtype == np.bool_:
         raise RuntimeError(f"{name}(): does not support bool input")
     d = None if dim is None else (_wrapdim(dim, input._data.ndim),)
@@ -370,6 +387,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     >>> sg.tensor([1., 2., 3.]).prod()
     tensor(6.)
     """
+    _single_dim("prod", dim, "prod")
     input = _cast(input, dtype)
     if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
         input = input.to(_dt.int64)

@@ -46,6 +46,7 @@ def _permute_vjp(xp, g, ans, a, axes):
 
 # ==================================================================== views
 view_op = Op("view", "ViewBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+reshape_alias_op = Op("reshape_alias", "ReshapeAliasBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
 unsafe_view_op = Op("reshape_copy", "UnsafeViewBackward0", _reshape_fwd, (_reshape_vjp,))
 squeeze_op = Op("squeeze", "SqueezeBackward1", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
 squeeze_all_op = Op("squeeze_all", "SqueezeBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
@@ -203,9 +204,21 @@ def reshape(input, *shape):
             [2, 3]])
     """
     shp = _infer_shape(_shape_args(shape), input._data.size)
-    if shp == input._data.shape:
+    if input._data.flags.c_contiguous:
         return view_call(view_op, input, shape=shp)
-    return view_call(view_op, input, shape=shp)
+    # as PyTorch: a non-contiguous input is aliased when a view has this shape,
+    # else copied contiguously (CloneBackward0) and the copy viewed
+    if shp == input._data.shape or _reshapes_in_place(input._data, shp):
+        return view_call(reshape_alias_op, input, shape=shp)
+    return call(unsafe_view_op, call(clone_op, input), shape=shp)
+
+
+def _reshapes_in_place(a, shape):
+    try:
+        np.reshape(a, shape, copy=False)
+    except ValueError:
+        return False
+    return True
 
 
 @export(function=False)
