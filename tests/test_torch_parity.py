@@ -540,3 +540,17 @@ def test_round_decimals_and_tensor_remainder_grad_fn():
     xs, ys = np.array([1.5, -2.5, 3.25]), np.array([1., 2., -1.5])
     assert x.grad.tolist() == [1., 1., 1.]
     assert np.allclose(y.grad.numpy(), -np.floor(xs / ys))
+
+
+def test_vector_matrix_product_and_squeeze_dims_grad_fn():
+    x = sg.tensor([1., 2, 3], requires_grad=True)
+    m = sg.arange(6.).reshape(3, 2).requires_grad_()
+    r = x @ m
+    assert repr(r) == "tensor([16., 22.], grad_fn=<SqueezeBackward4>)"
+    assert r.tolist() == (np.array([1., 2, 3]) @ np.arange(6.).reshape(3, 2)).tolist()
+    assert r.grad_fn.next_functions[0][0].name() == "MmBackward0"
+    r.sum().backward()
+    assert x.grad.tolist() == [1., 5., 9.] and m.grad.tolist() == [[1., 1.], [2., 2.], [3., 3.]]
+    assert x.unsqueeze(0).squeeze((0,)).grad_fn.name() == "SqueezeBackward2"
+    assert x.unsqueeze(0).squeeze(0).grad_fn.name() == "SqueezeBackward1"
+    assert x.unsqueeze(0).squeeze().grad_fn.name() == "SqueezeBackward0"

@@ -179,10 +179,11 @@ def matmul(input, other, *, out=None):
     if na == 2 and nb == 1:
         return mv(input, other, out=out)
     if na <= 2 and nb <= 2:
-        from .shape import unsqueeze, squeeze
+        from .shape import unsqueeze, squeeze_dim_inplace_op
         if na == 2:
             return mm(input, other, out=out)
-        return with_out(squeeze(mm(unsqueeze(input, 0), other), 0), out, "matmul")
+        r = mm(unsqueeze(input, 0), other)
+        return with_out(call(squeeze_dim_inplace_op, r, shape=r._data.shape[1:]), out, "matmul")
     sa, sb = input._data.shape, other._data.shape
     op = matmul_nd_op
     if _should_fold(input, other):

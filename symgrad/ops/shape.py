@@ -49,6 +49,9 @@ view_op = Op("view", "ViewBackward0", _reshape_fwd, (_reshape_vjp,), view=_resha
 reshape_alias_op = Op("reshape_alias", "ReshapeAliasBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
 unsafe_view_op = Op("reshape_copy", "UnsafeViewBackward0", _reshape_fwd, (_reshape_vjp,))
 squeeze_op = Op("squeeze", "SqueezeBackward1", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+squeeze_dims_op = Op("squeeze_dims", "SqueezeBackward2", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+# squeeze_(dim) of a fresh result, as PyTorch's matmul of a vector by a matrix does: not a view
+squeeze_dim_inplace_op = Op("squeeze_dim_", "SqueezeBackward4", _reshape_fwd, (_reshape_vjp,))
 squeeze_all_op = Op("squeeze_all", "SqueezeBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
 unsqueeze_op = Op("unsqueeze", "UnsqueezeBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
 permute_op = Op("permute", "PermuteBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
@@ -268,7 +271,7 @@ def squeeze(input, dim=None):
         return view_call(squeeze_all_op, input, shape=new)
     ds = dims(dim, input._data.ndim) or ()
     new = tuple(s for k, s in enumerate(shp) if not (k in ds and s == 1))
-    return view_call(squeeze_op, input, shape=new)
+    return view_call(squeeze_dims_op if isinstance(dim, (tuple, list)) else squeeze_op, input, shape=new)
 
 
 @export()
