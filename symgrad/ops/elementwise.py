@@ -141,8 +141,11 @@ def add(input, other, *, alpha=1, out=None):
     return with_out(call(add_op, input, other, alpha=alpha), out, "add")
 
 
+_NP_BOOL = np.dtype(np.bool_)
+
+
 def _isbool(x):
-    return x._data.dtype.kind == "b" if isinstance(x, Tensor) else type(x) is bool
+    return x._data.dtype is _NP_BOOL if isinstance(x, Tensor) else type(x) is bool
 
 
 def _check_sub(a, b):
@@ -169,7 +172,9 @@ def sub(input, other, *, alpha=1, out=None):
     >>> sg.sub(sg.tensor([5, 7]), 2)
     tensor([3, 5])
     """
-    _check_sub(input, other)
+    if (input._data.dtype is _NP_BOOL if type(input) is Tensor else not isinstance(input, float)) or \
+            (other._data.dtype is _NP_BOOL if type(other) is Tensor else not isinstance(other, float)):
+        _check_sub(input, other)          # the cheap test above lets floats and float tensors through
     if not isinstance(input, Tensor):
         return with_out(call(rsub_op, other, input, alpha=alpha), out, "sub")
     return with_out(call(sub_op, input, other, alpha=alpha), out, "sub")
