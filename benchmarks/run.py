@@ -87,21 +87,28 @@ def seed_hips():
     return run
 
 
+def contenders(make_sg, make_torch, make_jax, make_hips):
+    """The benchmark's runners for symgrad and every installed contender."""
+    runs = {"symgrad": make_sg()}
+    for name, lib, make in (("PyTorch", torch, make_torch), ("JAX", jax, make_jax), ("autograd", hips, make_hips)):
+        if lib is not None:
+            runs[name] = make()
+    return runs
+
+
+def against_torch(runs, **timing):
+    """Best times of all runners and symgrad's ratio to PyTorch (None without it)."""
+    if torch is None:
+        return interleaved(runs, **timing), None
+    return paired(runs, "symgrad", "PyTorch", **timing)
+
+
 def bench_seed():
-    runs = {"symgrad": seed_loop(sg)}
-    if torch:
-        runs["PyTorch"] = seed_loop(torch)
-    if jax:
-        runs["JAX"] = seed_jax()
-    if hips:
-        runs["autograd"] = seed_hips()
+    runs = contenders(lambda: seed_loop(sg), lambda: seed_loop(torch), seed_jax, seed_hips)
     finals = {k: f() for k, f in runs.items()}
     expect = 10.0 * (1 - 0.002) ** STEPS
     assert all(abs(v - expect) < 1e-9 for v in finals.values()), finals
-    if torch:
-        t, ratio = paired(runs, "symgrad", "PyTorch", rounds=9)
-    else:
-        t, ratio = interleaved(runs, rounds=9), None
+    t, ratio = against_torch(runs, rounds=9)
     report(f"seed loop ({STEPS} steps of x**2)", t, ratio, "≤ 0.70", ratio is not None and ratio <= 0.7)
     return runs["symgrad"]
 
@@ -186,21 +193,12 @@ def mlp_hips():
 
 
 def bench_mlp():
-    runs = {"symgrad": mlp_step(sg)}
-    if torch:
-        runs["PyTorch"] = mlp_step(torch)
-    if jax:
-        runs["JAX"] = mlp_jax()
-    if hips:
-        runs["autograd"] = mlp_hips()
+    runs = contenders(lambda: mlp_step(sg), lambda: mlp_step(torch), mlp_jax, mlp_hips)
     losses = {k: [f() for _ in range(3)] for k, f in runs.items()}   # same steps for all
     ref = losses["symgrad"]
     for k, v in losses.items():
         assert np.allclose(v, ref, rtol=1e-4), (k, v, ref)
-    if torch:
-        t, ratio = paired(runs, "symgrad", "PyTorch", rounds=15, number=5, warmup=2)
-    else:
-        t, ratio = interleaved(runs, rounds=15, number=5, warmup=2), None
+    t, ratio = against_torch(runs, rounds=15, number=5, warmup=2)
     report("MLP SGD step (784-256-10 tanh, CE, batch 128, float32)", t, ratio, "≤ 0.80",
            ratio is not None and ratio <= 0.8)
 

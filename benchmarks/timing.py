@@ -3,7 +3,7 @@ so that every contender sees the same machine load."""
 import time
 
 
-def rounds(contenders, rounds=7, number=1, warmup=1):
+def sample(contenders, rounds=7, number=1, warmup=1):
     """Seconds per call of each ``contenders[name]()``, one sample per round.
 
     Each round times ``number`` calls of every contender in turn, so drift
@@ -24,23 +24,15 @@ def rounds(contenders, rounds=7, number=1, warmup=1):
 
 def interleaved(contenders, rounds=7, number=1, warmup=1):
     """Best seconds per call of each contender over the rounds (see
-    ``rounds``): on a shared machine noise only ever adds time, so the
+    ``sample``): on a shared machine noise only ever adds time, so the
     fastest round is the closest estimate of what the code costs."""
-    return {name: min(s) for name, s in _rounds(contenders, rounds, number, warmup).items()}
+    return {name: min(s) for name, s in sample(contenders, rounds, number, warmup).items()}
 
 
 def paired(contenders, a, b, rounds=7, number=1, warmup=1):
     """Best seconds of each contender (see ``interleaved``) and the ratio a/b."""
     t = interleaved(contenders, rounds, number, warmup)
     return t, t[a] / t[b]
-
-
-_rounds = rounds
-
-
-def once(fn, repeat=5, warmup=1):
-    """Best seconds of ``fn()`` over ``repeat`` runs after ``warmup`` runs."""
-    return interleaved({"f": fn}, rounds=repeat, warmup=warmup)["f"]
 
 
 def fmt(seconds):

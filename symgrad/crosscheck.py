@@ -246,19 +246,20 @@ def _grads_of_finished_backward(out, root, leaves, seed):
         if g is None and id(leaf) not in reached:
             grads.append(None)
             continue
-        ok = rec is not None and len(rec) == 1 and rec[0][0] == "bw" and rec[0][1] is not None
-        if ok:
-            contrib = rec[0][1]
-            s = contrib.seeds[0] if len(contrib.seeds) == 1 else False
-            ok = (contrib.roots == (root,) and not contrib.hooked
-                  and (s is None if seed is None else s is not None and s is not False
-                       and np.array_equal(np.asarray(getattr(s, "_data", s), dtype=np.float64), seed)))
-        if not ok:
+        contrib = rec[0][1] if rec is not None and len(rec) == 1 and rec[0][0] == "bw" else None
+        if contrib is None or contrib.roots != (root,) or contrib.hooked or len(contrib.seeds) != 1 \
+                or not _same_seed(contrib.seeds[0], seed):
             raise RuntimeError("crosscheck: the graph's saved values were freed by backward(), and the leaves' "
                                ".grad do not hold exactly that backward's result (accumulated, hooked or "
                                "zeroed); call crosscheck before backward(), or after backward(retain_graph=True)")
         grads.append(g)
     return grads
+
+
+def _same_seed(s, seed):
+    if s is None or seed is None:
+        return s is None and seed is None
+    return np.array_equal(np.asarray(getattr(s, "_data", s), dtype=np.float64), seed)
 
 
 def _set_hooks(obj, hooks):

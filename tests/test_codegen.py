@@ -95,3 +95,20 @@ def test_piecewise_condition_on_a_sum_over_a_piecewise():
     e = x.grad.expr
     assert {s.name for s in e.free_symbols if s.is_Symbol} <= {"i", "x"}, e
     np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy(), rtol=1e-12)
+
+
+def test_compiled_sums_whose_body_ignores_the_index():
+    # templates fold such sums to counts; the compiler must still handle them
+    # (claims and user SymPy expressions reach it unfolded)
+    import sympy as sp
+    from symgrad.symbolic.codegen import Compiled
+    from symgrad.symbolic.template import T, SLOTS, Sum, Product
+    i, k = SLOTS[0], sp.Symbol("k", integer=True, nonnegative=True)
+    x = sp.IndexedBase("x")
+    a = np.array([0.5, 2.0, -1.5])
+    cases = [(Sum(x[i], (k, 0, 3)), 4 * a),
+             (Sum(x[i] * 2, (k, 1, 3)), 6 * a),
+             (Product(x[i], (k, 0, 2)), a ** 3),
+             (Sum(x[k] * x[i], (k, 0, 2)), a.sum() * a)]
+    for e, want in cases:
+        np.testing.assert_allclose(Compiled(T(e, (3,)), [x], ["x"], np)(a), want, rtol=1e-12)

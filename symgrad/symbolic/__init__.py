@@ -67,15 +67,14 @@ def lambdify(t, backend="numpy"):
     >>> float(f(x.detach().numpy()))
     5.0
     """
-    from .graph import tensor_template, leaf_names, _LEAVES
+    from .graph import tensor_template, leaf_names, leaf_of
     from .codegen import Compiled
     tpl = tensor_template(t)
     names = leaf_names(tpl.e)
     syms = sorted(names, key=lambda s: int(s.name[2:]))
     leaves = []
     for s in syms:
-        ref = _LEAVES.get(int(s.name[2:]))
-        leaf = ref() if ref is not None else None
+        leaf = leaf_of(s)
         if leaf is None:
             raise RuntimeError(f"a constant of this closed form no longer exists; cannot evaluate it")
         leaves.append(leaf)

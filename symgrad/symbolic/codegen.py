@@ -164,7 +164,8 @@ class Compiler:
                 raise Unevaluable(f"unknown array {base}")
             get = lambda env: const
         plain = [_plain(i, scope) for i in e.indices]
-        if all(p is not None for p in plain):
+        simple = all(p is not None for p in plain)
+        if simple:
             def sliced(env, memo):
                 arr = get(env)
                 key, labels = [], []
@@ -189,13 +190,13 @@ class Compiler:
             # branch that is not selected makes out of range
             ii = [xp.clip(_as_index(i), 0, n - 1) for i, n in zip(ii, arr.shape)]
             return arr[tuple(ii)], labels
-        return sliced if all(p is not None for p in plain) else gathered
+        return sliced if simple else gathered
 
     def _bounds(self, lo, hi, scope):
         # the smallest low and largest high limit over the enclosing ranges
+        c = Compiler(np, {})
         try:
-            lo_v = Compiler(np, {}).compile(lo, scope)([], {})[0]
-            hi_v = Compiler(np, {}).compile(hi, scope)([], {})[0]
+            lo_v, hi_v = (c.compile(b, scope)([], {})[0] for b in (lo, hi))
         except Unevaluable:
             raise Unevaluable(f"cannot bound the limits {lo}, {hi}") from None
         return int(np.min(lo_v)), int(np.max(hi_v))
@@ -208,12 +209,12 @@ class Compiler:
         fixed = lo.is_Integer and hi.is_Integer
         lo_min, hi_max = (int(lo), int(hi)) if fixed else self._bounds(lo, hi, scope)
         size = hi_max - lo_min + 1
+        kind = _kind(e)
         if size <= 0:
-            empty = {"sum": 0, "prod": 1}.get(_kind(e), np.nan)
+            empty = {"sum": 0, "prod": 1}.get(kind, np.nan)
             return lambda env, memo: (empty, ())
         inner = dict(scope)
         inner[d] = (lo_min, size)
-        kind = _kind(e)
         if kind == "sum" and fixed and isinstance(body, sp.Mul):
             factors = [self.compile(a, inner) for a in body.args]
 
@@ -228,9 +229,7 @@ class Compiler:
             v, labels = f_body(env, memo)
             if f_mask is not None:
                 (v, m), labels = _align(xp, [(v, labels), f_mask(env, memo)])
-                fill = {"sum": 0, "prod": 1, "max": -np.inf, "min": np.inf}.get(kind, np.nan)
-                v = xp.where(m, v, fill) if kind in ("sum", "prod", "max", "min") else \
-                    xp.where(m, v, -np.inf if kind == "argmax" else np.inf)
+                v = xp.where(m, v, _FILL[kind])
             if d not in labels:
                 return {"sum": lambda: v * size, "prod": lambda: v ** size, "max": lambda: v,
                         "min": lambda: v}.get(kind, lambda: xp.zeros_like(v) + lo_min)(), labels
@@ -240,6 +239,10 @@ class Compiler:
                 return getattr(xp, kind)(v, axis=ax) + lo_min, rest_labels
             return getattr(xp, kind)(v, axis=ax), rest_labels
         return red
+
+
+# what a masked-out element of a reduction counts as
+_FILL = {"sum": 0, "prod": 1, "max": -np.inf, "min": np.inf, "argmax": -np.inf, "argmin": np.inf}
 
 
 def _floating(f):
@@ -309,18 +312,19 @@ def _align(xp, vals):
     for _, ls in vals:
         labels += [s for s in ls if s not in labels]
     labels = tuple(labels)
-    out = []
-    for v, ls in vals:
-        if ls == labels or not ls:
-            out.append(v)
-            continue
-        order = sorted(range(len(ls)), key=lambda a: labels.index(ls[a]))
-        if order != list(range(len(ls))):
-            v = xp.transpose(v, order)
-        have = set(ls)
-        out.append(xp.reshape(v, tuple(v.shape[[ls[a] for a in order].index(s)] if s in have else 1
-                                       for s in labels)))
-    return out, labels
+    return [_arrange(xp, v, ls, labels) for v, ls in vals], labels
+
+
+def _arrange(xp, v, ls, labels):
+    """``v`` (axes labelled ``ls``) with its axes in the order of ``labels``
+    and a size-1 axis for each label it lacks."""
+    if ls == labels or not ls:
+        return v
+    order = sorted(range(len(ls)), key=lambda a: labels.index(ls[a]))
+    if order != list(range(len(ls))):
+        v = xp.transpose(v, order)
+    sizes = {ls[a]: v.shape[k] for k, a in enumerate(order)}
+    return xp.reshape(v, tuple(sizes.get(s, 1) for s in labels))
 
 
 def _erf(xp):
@@ -433,11 +437,7 @@ class Compiled:
         floats = [v.dtype for v in values if getattr(v, "dtype", None) is not None and v.dtype.kind in "fc"]
         dtype = np.dtype(np.result_type(*floats) if floats else np.float64)
         v, labels = self._f(list(values), {"dtype": dtype})
-        if labels and labels != self._slots:
-            order = sorted(range(len(labels)), key=lambda a: self._slots.index(labels[a]))
-            v = xp.transpose(v, order)
-            have = {labels[a]: v.shape[k] for k, a in enumerate(order)}
-            v = xp.reshape(v, tuple(have.get(s, 1) for s in self._slots))
+        v = _arrange(xp, v, labels, self._slots)
         if np.ndim(v) != len(self.shape) or tuple(np.shape(v)) != self.shape:
             v = xp.broadcast_to(v, self.shape)
         return v

@@ -61,6 +61,13 @@ def leaf_symbol(t):
     return sp.IndexedBase(f"_L{n}", shape=t._data.shape, **kind)
 
 
+def leaf_of(s):
+    """The tensor (or held constant) a leaf symbol ``_L<n>`` stands for, or
+    None once it is gone."""
+    ref = _LEAVES.get(int(s.name[2:]))
+    return ref() if ref is not None else None
+
+
 def leaf_template(t):
     s = leaf_symbol(t)
     nd = t._data.ndim
@@ -404,8 +411,7 @@ def leaf_names(e):
     taken = {s.name for s in e.free_symbols if not s.name.startswith("_")}
     mapping = {}
     for s in sorted(syms, key=lambda s: int(s.name[2:])):
-        ref = _LEAVES.get(int(s.name[2:]))
-        t = ref() if ref is not None else None
+        t = leaf_of(s)
         name = find_name(t) if t is not None else None
         if name is None:
             # an unnamed leaf keeps the short name it was first shown with

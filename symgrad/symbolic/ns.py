@@ -7,7 +7,7 @@ import builtins as _b
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
-from .template import T, Sum, Product, Scoped, piecewise, SLOTS, dummy, next_dummy, number, numeric, as_t, at, binary, nary, broadcast_shapes
+from .template import T, Sum, Product, Scoped, Piecewise, SLOTS, dummy, next_dummy, number, numeric, as_t, at, binary, nary, broadcast_shapes
 
 ndarray = T
 pi = sp.pi
@@ -67,7 +67,7 @@ class ArgMaxOver(MaxOver):
             cond = sp.And(*[better(v, w) for w in vals[:k]], *[sp.Not(better(w, v)) for w in vals[k + 1:]])
             pieces.append((sp.Integer(k + int(lo)), cond))
         pieces[-1] = (pieces[-1][0], True)
-        return piecewise(*pieces)
+        return Piecewise(*pieces)
 
 
 class ArgMinOver(ArgMaxOver):
@@ -162,7 +162,7 @@ def where(c, a, b):
             return a
         if c is sp.false:
             return b
-        return piecewise((numeric(a), c), (numeric(b), True))
+        return Piecewise((numeric(a), c), (numeric(b), True))
     return nary(pw, c, a, b)
 
 
@@ -418,9 +418,8 @@ def _within(t, lo, hi):
     if isinstance(t, sp.Indexed):
         arr = const_values(t.base)
         if arr is None and t.base.name.startswith("_L"):
-            from .graph import _LEAVES          # a constant input's values
-            ref = _LEAVES.get(int(t.base.name[2:]))
-            held = ref() if ref is not None else None
+            from .graph import leaf_of          # a constant input's values
+            held = leaf_of(t.base)
             arr = None if held is None or getattr(held, "requires_grad", True) else held._data
         return arr is not None and arr.size > 0 and arr.dtype.kind in "iu" and \
             lo <= int(arr.min()) and int(arr.max()) <= hi
@@ -591,7 +590,7 @@ def concatenate(ts, axis=0):
     if len(pieces) == 1:
         return T(pieces[0][0], shape)
     args = [(numeric(e), SLOTS[ax] < end) for e, end in pieces[:-1]] + [(numeric(pieces[-1][0]), True)]
-    return T(piecewise(*args), shape)
+    return T(Piecewise(*args), shape)
 
 
 def stack(ts, axis=0):
@@ -751,7 +750,7 @@ def _placed(shape, key, g):
 def index_add(shape, dtype, key, g):
     """Template of zeros(shape) with ``g`` added at ``key``."""
     body, cond, _ = _placed(shape, key, g)
-    return T(body if cond is sp.true else piecewise((body, cond), (0, True)), tuple(shape))
+    return T(body if cond is sp.true else Piecewise((body, cond), (0, True)), tuple(shape))
 
 
 def index_put(a, key, v):
@@ -767,7 +766,7 @@ def index_put(a, key, v):
         raise NoClosedForm("index_put with advanced indices")
     if cond is sp.true:
         return T(value, a.shape)
-    return T(piecewise((value, cond), (numeric(a.e), True)), a.shape)
+    return T(Piecewise((value, cond), (numeric(a.e), True)), a.shape)
 
 
 def _along(index, axis, slots):
@@ -805,7 +804,7 @@ def scatter_add(shape, dtype, axis, index, src):
     body = body.xreplace({dm: 0}) if n == 1 else Sum(body, (dm, 0, n - 1))
     conds = [SLOTS[d] < index.shape[d] for d in range(len(shape)) if d != ax and index.shape[d] < shape[d]]
     if conds:
-        body = piecewise((body, sp.And(*conds)), (0, True))
+        body = Piecewise((body, sp.And(*conds)), (0, True))
     return T(body, shape)
 
 
@@ -813,7 +812,7 @@ def scatter_put(a, axis, index, src):
     a = as_t(a)
     hit = scatter_add(a.shape, None, axis, index, T(sp.Integer(1), tuple(index.shape)))
     val = scatter_add(a.shape, None, axis, index, src) if isinstance(src, T) else as_t(src)
-    return T(piecewise((numeric(at(val, a.shape)) if isinstance(val, T) else val.e, sp.Ne(hit.e, 0)),
+    return T(Piecewise((numeric(at(val, a.shape)) if isinstance(val, T) else val.e, sp.Ne(hit.e, 0)),
                           (numeric(a.e), True)), a.shape)
 
 
@@ -858,7 +857,7 @@ def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
     p1, p2 = SLOTS[a1], SLOTS[a2]
     m = {SLOTS[k]: SLOTS[d] for k, d in enumerate(rest)}
     m[SLOTS[len(rest)]] = p1 if offset >= 0 else p2
-    return T(piecewise((numeric(src.e.xreplace(m)), sp.Eq(p2 - p1, offset)), (numeric(a.e), True)), a.shape)
+    return T(Piecewise((numeric(src.e.xreplace(m)), sp.Eq(p2 - p1, offset)), (numeric(a.e), True)), a.shape)
 
 
 def trace(a, offset=0, axis1=0, axis2=1):
@@ -869,7 +868,7 @@ def _tri(a, k, upper):
     a = as_t(a)
     i, j = SLOTS[a.ndim - 2], SLOTS[a.ndim - 1]
     cond = (j - i >= k) if upper else (j - i <= k)
-    return T(piecewise((numeric(a.e), cond), (0, True)), a.shape)
+    return T(Piecewise((numeric(a.e), cond), (0, True)), a.shape)
 
 
 def triu(a, k=0):

@@ -64,7 +64,7 @@ def numeric(e):
             return sp.Integer(1)
         if e is sp.false:
             return sp.Integer(0)
-        return piecewise((1, e), (0, True))
+        return Piecewise((1, e), (0, True))
     return e
 
 
@@ -85,7 +85,7 @@ class Scoped:
     ``piecewise_fold`` (run by the ``Sum`` constructor and on every
     Piecewise condition) pulls a Piecewise out through a sum, which leaves
     a condition on the summation index outside the sum that binds it: a
-    wrong formula.  Scoped expressions are never folded (see ``piecewise``)."""
+    wrong formula.  Scoped expressions are never folded (see ``Piecewise``)."""
     __slots__ = ()
 
     def __new__(cls, function, *limits):
@@ -104,7 +104,7 @@ class _Pair(ExprCondPair):
     """An (expression, condition) pair that leaves its condition as given."""
 
     def __new__(cls, expr, cond):
-        return sp.Tuple.__new__(cls, expr, sp.true if cond is True else sp.false if cond is False else cond)
+        return sp.Tuple.__new__(cls, expr, cond)
 
 
 class Piecewise(sp.Piecewise):
@@ -113,9 +113,7 @@ class Piecewise(sp.Piecewise):
     otherwise (and once substitution removes the hazard) SymPy's own."""
 
     def __new__(cls, *pairs):
-        pairs = [(p.expr, p.cond) if isinstance(p, ExprCondPair) else
-                 (sp.sympify(p[0]), sp.true if p[1] is True else sp.false if p[1] is False else p[1])
-                 for p in pairs]
+        pairs = [(sp.sympify(v), sp.sympify(c)) for v, c in pairs]
         if not any(_folds(v) or _folds(c) for v, c in pairs):
             return sp.Piecewise(*pairs)
         pairs = [(v, c) for v, c in pairs if c is not sp.false]
@@ -129,8 +127,6 @@ class Piecewise(sp.Piecewise):
 def _folds(e):
     return any(isinstance(a, Scoped) and a.function.has(sp.Piecewise) for a in sp.preorder_traversal(e))
 
-
-piecewise = Piecewise
 
 
 class T:

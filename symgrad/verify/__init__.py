@@ -463,11 +463,10 @@ def _values(ctx):
     """Leaf symbol -> its values (float leaves as float64), or None if a
     leaf's values are gone."""
     import numpy as np
-    from ..symbolic.graph import _LEAVES
+    from ..symbolic.graph import leaf_of
     out = {}
     for s in ctx.syms:
-        ref = _LEAVES.get(int(s.name[2:]))
-        leaf = ref() if ref is not None else None
+        leaf = leaf_of(s)
         if leaf is None or getattr(leaf, "_data", None) is None:
             out[s] = None
             continue
@@ -477,10 +476,9 @@ def _values(ctx):
 
 
 def _is_variable(ctx, s):
-    from ..symbolic.graph import _LEAVES
+    from ..symbolic.graph import leaf_of
     from ..tensor import Tensor
-    ref = _LEAVES.get(int(s.name[2:]))
-    leaf = ref() if ref is not None else None
+    leaf = leaf_of(s)
     return isinstance(leaf, Tensor) and leaf.requires_grad and leaf._data.dtype.kind == "f"
 
 
