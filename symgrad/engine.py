@@ -277,12 +277,15 @@ def call(op, inputs, params):
     npdt = None         # the tensors' dtype while all agree and no scalar outranks it
     plain = True
     cat = -1
+    scalars = op.elementwise
     for t in inputs:
         if isinstance(t, Tensor):
             a = t._data
             arrs.append(a)
             if t._node is not None or t._rg:
                 rg = True
+            if a.ndim:
+                scalars = False
             if npdt is None:
                 npdt = a.dtype
             elif a.dtype != npdt:
@@ -315,6 +318,8 @@ def call(op, inputs, params):
             for k, a in enumerate(arrs):
                 if type(a) is int:
                     arrs[k] = _int_scalar(a, npdt)
+    if scalars:
+        arrs = [a[()] if type(a) is np.ndarray else a for a in arrs]
     quiet = _quiet()
     try:
         out = op.forward(numpy_ns, *arrs, **params)
@@ -816,6 +821,12 @@ def _vjps(node, grads_out, xp, create_graph):
         ins = []
         for t in saved:
             ins.append(t._data if isinstance(t, Tensor) else t)
+        if op.elementwise and not grads_out[0].ndim:
+            # a 0-d output has 0-d inputs: compute on numpy scalars, as forward does
+            ins = [a[()] if type(a) is np.ndarray else a for a in ins]
+            grads_out = (grads_out[0][()],)
+            if ans is not None:
+                ans = ans[()]
     g = grads_out[0] if node.out_meta is None else grads_out
     conv = _grad_tensor if create_graph else _grad_array
     res = []

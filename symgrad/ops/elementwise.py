@@ -1,12 +1,15 @@
 """Elementwise ops: arithmetic, comparisons, unary math, activations."""
 import math
+from functools import partial
 from numbers import Number
 import numpy as np
 
-from .table import Op, export
+from .table import Op as _Op, export
 from ._util import call, with_out
 from ..tensor import Tensor
 from .. import engine
+
+Op = partial(_Op, elementwise=True)     # every op of this module maps elements to elements
 
 # ================================================================ arithmetic
 add_op = Op("add", "AddBackward0",

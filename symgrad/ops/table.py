@@ -29,12 +29,14 @@ class Op:
     ``dtypes`` is the promotion rule: ``"promote"`` (cast inputs to PyTorch's
     result type), ``"float"`` (as promote, but integers compute in the default
     float), ``"compare"`` (promote inputs, bool result) or ``"keep"``.
+    ``elementwise`` ops map each element to one element, so the engine may
+    run them on 0-d inputs as numpy scalars (about 4x cheaper than 0-d arrays).
     """
     __slots__ = ("name", "grad_fn", "forward", "vjp", "variadic", "dtypes",
-                 "n_out", "view", "differentiable", "_reads", "_node_cls")
+                 "n_out", "view", "differentiable", "elementwise", "_reads", "_node_cls")
 
     def __init__(self, name, grad_fn, forward, vjp=(), dtypes="keep", n_out=1,
-                 view=False, differentiable=True):
+                 view=False, differentiable=True, elementwise=False):
         self.name = name
         self.grad_fn = grad_fn
         self.forward = forward
@@ -44,6 +46,7 @@ class Op:
         self.n_out = n_out
         self.view = view
         self.differentiable = differentiable
+        self.elementwise = elementwise
         self._reads = None
         self._node_cls = None
         if name in OPS:
