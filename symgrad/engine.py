@@ -270,7 +270,7 @@ def _int_scalar(v, npdt):
     return (v - info.min) % span + info.min
 
 
-def call(op, inputs, params):
+def call(op, *inputs, **params):
     """Run ``op`` forward on numpy and record it when gradients are needed."""
     arrs = []
     rg = False
@@ -281,11 +281,12 @@ def call(op, inputs, params):
     for t in inputs:
         if isinstance(t, Tensor):
             a = t._data
-            arrs.append(a)
             if t._node is not None or t._rg:
                 rg = True
-            if a.ndim:
-                scalars = False
+            if a.ndim or not scalars:
+                arrs.append(a)
+            else:
+                arrs.append(a[()])       # a numpy scalar computes ~4x faster than a 0-d array
             if npdt is None:
                 npdt = a.dtype
             elif a.dtype != npdt:
@@ -310,16 +311,14 @@ def call(op, inputs, params):
             npdt = dt.np
             cast = True
         if cast:
-            for k, a in enumerate(arrs):
-                if type(a) is np.ndarray and a.dtype != npdt:
-                    arrs[k] = a.astype(npdt)
+            for k, t in enumerate(inputs):
+                if isinstance(t, Tensor) and arrs[k].dtype != npdt:
+                    arrs[k] = arrs[k].astype(npdt)
         if cat == 1 and npdt.kind in "iu":
             # as PyTorch, a Python int converts to the integer dtype it computes in, wrapping around
             for k, a in enumerate(arrs):
                 if type(a) is int:
                     arrs[k] = _int_scalar(a, npdt)
-    if scalars:
-        arrs = [a[()] if type(a) is np.ndarray else a for a in arrs]
     quiet = _quiet()
     try:
         out = op.forward(numpy_ns, *arrs, **params)
@@ -885,7 +884,11 @@ def _accumulate(leaf, g, create_graph, contrib=None):
         if rec is None:
             # a gradient the user assigned: its closed form is known only if it is zero
             rec = cur._gsrc = [("const", 0) if not cur._data.any() else ("unknown",)]
-        np.add(cur._data, g, out=cur._data)      # as +=, with less overhead
+        d = cur._data
+        if d.ndim:
+            np.add(d, g, out=d)
+        else:
+            d[()] += g[()]          # numpy's in-place ufunc on 0-d arrays is ~8x slower
         cur._vc[0] += 1
         rec.append(entry)
 

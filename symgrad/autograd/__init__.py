@@ -26,8 +26,7 @@ def _root_grads(outputs, grad_outputs, create_graph):
             if t._data.dtype.kind != "f":
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
                                    f"{t.dtype}")
-            arr = np.empty(t._data.shape, t._data.dtype)
-            arr.fill(1)
+            arr = np.array(1, t._data.dtype).reshape(t._data.shape)     # np.ones is 5x slower at this size
             grads.append(_wrap(arr) if create_graph else arr)
             continue
         if not isinstance(g, Tensor):

@@ -1,10 +1,7 @@
 """Helpers shared by the op families: calling ops, ``out=``, in-place, dims."""
 from ..tensor import Tensor, _wrapdim
 from .. import engine
-
-
-def call(op, *inputs, **params):
-    return engine.call(op, inputs, params)
+from ..engine import call  # noqa: F401  (call(op, *inputs, **params))
 
 
 def with_out(result, out, name):

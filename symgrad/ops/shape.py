@@ -805,7 +805,7 @@ def split(tensor, split_size_or_sections, dim=0):
                                f"size at dimension {d}), but got split_sizes={list(sizes)}")
     op = split_op if isinstance(split_size_or_sections, int) else split_with_sizes_op
     params = {"dim": d, "sizes": sizes}
-    return _multi_view(engine.call(op, (tensor,), params), tensor, op, params)
+    return _multi_view(engine.call(op, tensor, **params), tensor, op, params)
 
 
 @export()
@@ -840,7 +840,7 @@ def unbind(input, dim=0):
     """
     d = _wrapdim(dim, input._data.ndim)
     params = {"dim": d}
-    res = engine.call(unbind_op, (input,), params)
+    res = engine.call(unbind_op, input, **params)
     return _multi_view(res, input, unbind_op, params)
 
 
