@@ -650,6 +650,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
                 deps[m] -= 1
                 if deps[m] == 0:
                     ready.append(m)
+    taken = set()
     for leaf, g in buffers.items():
         if not isinstance(leaf, Tensor):
             continue
@@ -660,7 +661,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         for i in hit or ():
             results[i] = g if create_graph else _result(g, entry_contrib, _weakref(leaf))
         if accumulate:
-            _accumulate(leaf, g, create_graph, entry_contrib)
+            _accumulate(leaf, g, create_graph, entry_contrib, taken)
     unused = [k for k, r in enumerate(results) if r is None]
     if not accumulate and not allow_unused and unused:
         raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used "
@@ -692,13 +693,14 @@ def backward_one_node(root, g, retain_graph, seeds):
     in_grads = _apply_vjps(node, (g,), numpy_ns, False)
     _release(node, retain_graph)
     contrib = Contribution((node,), tuple(seeds or (None,))) if _state["symbolic"] else None
+    taken = set()
     for leaf in leaves:
         total = None
         for e, gi in zip(edges, in_grads):
             if e is leaf:
                 total = gi if total is None else total + gi
         total, leaf_contrib = _finish_leaf(leaf, total, _grad_array, contrib)
-        _accumulate(leaf, total, False, leaf_contrib)
+        _accumulate(leaf, total, False, leaf_contrib, taken)
     return leaves
 
 
@@ -713,7 +715,7 @@ def _finish_leaf(leaf, g, conv, contrib):
         for fn in list(hooks.values()):
             r = fn(g if isinstance(g, Tensor) else _wrap(g))
             if r is not None:
-                g = r if isinstance(g, Tensor) else r._data
+                g = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
                 hooked = True
         if hooked and contrib is not None:
             contrib = Contribution(contrib.roots, contrib.seeds)
@@ -784,7 +786,7 @@ def _run_hooks(node, grads_out):
             gt = g if isinstance(g, Tensor) else _wrap(g)
             r = fn(gt)
             if r is not None:
-                grads_out[k] = r if isinstance(g, Tensor) else r._data
+                grads_out[k] = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
                 _HOOKED[0] = True
     return tuple(grads_out)
 
@@ -866,14 +868,28 @@ def _result(g, contrib, key):
 _NO_CLOSED_FORM = ("bw", None, None)      # a gradient computed with symbolic recording off
 
 
-def _accumulate(leaf, g, create_graph, contrib=None):
+def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
+    """Add ``g`` into ``leaf.grad``.  A first gradient is stored without a
+    copy only when it is its own array and no other leaf of this pass took
+    it (``taken``: ids of arrays already stored); rules pass cotangents
+    through (``add``) and views share them, and a ``.grad`` must never alias
+    another tensor, or accumulating into one would change the other."""
     if create_graph:
-        leaf._grad = g if leaf._grad is None else leaf._grad + g
+        if leaf._grad is None:
+            # as PyTorch: a copy (CopyBackwards), never a tensor another leaf may hold
+            from .ops.shape import copy_op
+            leaf._grad = call_inplace(copy_op, _wrap(np.empty(g.shape, g._data.dtype)), (g,), {})
+        else:
+            leaf._grad = leaf._grad + g
         return
     cur = leaf._grad
     entry = _NO_CLOSED_FORM if contrib is None else ("bw", contrib, _weakref(leaf))
     if cur is None:
-        leaf._grad = _wrap(g.copy() if (g.base is not None or not g.flags.writeable) else g)
+        if taken is None or g.base is not None or not g.flags.writeable or id(g) in taken:
+            g = g.copy()
+        else:
+            taken.add(id(g))
+        leaf._grad = _wrap(g)
         leaf._grad._gsrc = [entry]
     elif cur._node is not None or cur._rg:
         prev = cur

@@ -742,3 +742,48 @@ def test_hvp_vhp_match_jax(xy, rng):
     ref = jax.jvp(jax.grad(lambda a, b: (a ** 2).sum() * jnp.prod(b), argnums=(0, 1)), (xa, ya), vs)[1]
     for a, b in zip(hvs, ref):
         close(a, b)
+
+
+def test_grad_never_aliases_another_leafs_grad():
+    # add passes one cotangent to both inputs; accumulating into a.grad later must leave b.grad alone
+    for shape in [(3,), ()]:
+        a = sg.ones(*shape, requires_grad=True)
+        b = sg.ones(*shape, requires_grad=True)
+        (a + b).backward(sg.ones(*shape))
+        (a * 2).sum().backward()
+        np.testing.assert_array_equal(a.grad.numpy(), np.full(shape, 3.0))
+        np.testing.assert_array_equal(b.grad.numpy(), np.full(shape, 1.0))
+
+
+def test_grad_never_aliases_a_tensor_the_user_holds():
+    keep = sg.ones(3)
+
+    class Passthrough(sg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return keep
+
+    x = sg.ones(3, requires_grad=True)
+    Passthrough.apply(x).sum().backward()
+    x.grad.add_(1)
+    np.testing.assert_array_equal(keep.numpy(), np.ones(3))
+
+    y = sg.ones(3, requires_grad=True)
+    y.register_hook(lambda g: keep)
+    (y * 5).sum().backward()
+    y.grad.mul_(7)
+    np.testing.assert_array_equal(keep.numpy(), np.ones(3))
+
+
+def test_create_graph_stores_a_copy_as_pytorch():
+    a = sg.ones(3, requires_grad=True)
+    b = sg.ones(3, requires_grad=True)
+    (a * a + b).sum().backward(create_graph=True)
+    assert a.grad.grad_fn.name() == "CopyBackwards"       # PyTorch's clone of the incoming gradient
+    assert b.grad is not a.grad and not np.may_share_memory(a.grad.detach().numpy(), b.grad.detach().numpy())
+    g, = sg.autograd.grad(a.grad.sum(), a)
+    np.testing.assert_array_equal(g.numpy(), np.full(3, 2.0))

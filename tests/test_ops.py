@@ -69,3 +69,19 @@ def test_float32_forward(s, k):
     assert out.dtype in (sg.float32, sg.bool, sg.int64)
     ref = np.asarray(s.ref(np, *[a.copy() for a in arrays]))
     np.testing.assert_allclose(out.numpy().astype(np.float64), ref, rtol=2e-4, atol=2e-5)
+
+
+@pytest.mark.parametrize("s,k", [c for c in CASES if c.values[0].order >= 1])
+def test_grads_own_their_memory(s, k):
+    # rules pass cotangents through and views share them; a .grad that
+    # aliased another array would change when that one is accumulated into
+    ts = _tensors(_inputs(s, k))
+    out = s.fn(sg, *ts)
+    cot = sg.tensor(np.random.default_rng(1).standard_normal(tuple(out.shape)), dtype=sg.float64)
+    out.backward(cot)
+    held = [t.detach().numpy() for t in ts] + [out.detach().numpy(), cot.numpy()]
+    grads = [t.grad.numpy() for t in ts if t.grad is not None]
+    for i, g in enumerate(grads):
+        assert g.flags.writeable
+        for other in held + grads[:i]:
+            assert not np.may_share_memory(g, other)

@@ -158,7 +158,8 @@ class _FunctionOp:
             if r._data.shape != shape and _broadcast(shape, r._data.shape) != r._data.shape:
                 raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {k} - got "
                                    f"{list(r.shape)} but expected shape compatible with {list(shape)}")
-            out.append(engine._grad_tensor(r, meta) if create_graph else engine._grad_array(r._data, meta))
+            # a copy: backward may return a tensor it keeps (a saved one), which .grad must not alias
+            out.append(engine._grad_tensor(r, meta) if create_graph else engine._grad_array(r._data.copy(), meta))
         return out
 
 
