@@ -1043,10 +1043,11 @@ def _rebind(target, node, old_base=None):
     target._vbase_node = cs
 
 
-def leaves_of(roots):
-    """The leaves that require grad reachable from ``roots``, in discovery order."""
+def leaves_of(roots, edges=None):
+    """The leaves that require grad reachable from ``roots`` (or from their
+    ``edges``, taken earlier), in discovery order."""
     out, seen = [], set()
-    stack = [edge_of(t) for t in roots]
+    stack = [edge_of(t) for t in roots] if edges is None else list(edges)
     nodes = set()
     while stack:
         e = stack.pop()

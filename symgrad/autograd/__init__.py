@@ -79,9 +79,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
                                 seeds=seeds)
     finally:
         engine._state["grad"] = prev
-    if leaves is None:
-        leaves = ins if ins is not None else engine.leaves_of(tensors)
-    return _gradients(tensors, leaves)
+    return _gradients(tensors, ins if leaves is None else leaves)
 
 
 def _gradients(roots, leaves):

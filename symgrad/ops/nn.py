@@ -354,19 +354,25 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         if weight.dtype is not input.dtype:
             raise RuntimeError(f"expected scalar type {_NAMES[input.dtype.name]} but found "
                                f"{_NAMES[weight.dtype.name]}")
-    t = target._data.astype(np.int64).reshape(ts[1:] if nd == 1 else ts)
-    counted = t != ignore_index
-    bad = counted & ((t < 0) | (t >= c))
-    if bad.any():
-        raise IndexError(f"Target {t[bad].reshape(-1)[0]} is out of bounds.")
-    safe = np.where(counted, t, 0)
+    t = target._data.reshape(ts[1:] if nd == 1 else ts)
+    if t.dtype != np.int64:
+        t = t.astype(np.int64)
     dt = input._data.dtype
-    tw = counted.astype(dt) if weight is None else np.where(counted, weight._data[safe], 0).astype(dt)
+    if weight is None and not 0 <= ignore_index < c and t.size and 0 <= t.min() and t.max() < c:
+        safe, tw, every = t, np.ones(t.shape, dt), True     # the common case: every target a class
+    else:
+        counted = t != ignore_index
+        bad = counted & ((t < 0) | (t >= c))
+        if bad.any():
+            raise IndexError(f"Target {t[bad].reshape(-1)[0]} is out of bounds.")
+        safe = np.where(counted, t, 0)
+        tw = counted.astype(dt) if weight is None else np.where(counted, weight._data[safe], 0).astype(dt)
+        every = counted.all()
     # the target itself where it can serve: closed forms then show its name
-    plain = counted.all() and target._data.dtype == np.int64 and target._data.shape == t.shape
+    plain = every and target._data.dtype == np.int64 and target._data.shape == t.shape
     safe_t = target if plain else _wrap(safe)
-    with np.errstate(invalid="ignore", divide="ignore"):      # all targets ignored: 0 / 0 is nan, silently
-        return call(nll_loss_op, input, safe_t, _wrap(tw), reduction=reduction, cdim=cdim)
+    # (all targets ignored: 0 / 0 is nan, silently, as the engine runs numpy quietly)
+    return call(nll_loss_op, input, safe_t, _wrap(tw), reduction=reduction, cdim=cdim)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,

@@ -3,6 +3,8 @@ closed forms beside the numbers.  Importing this module costs nothing: SymPy
 is loaded only when a closed form is printed."""
 from collections.abc import Mapping
 
+from ..engine import edge_of, leaves_of
+
 
 class Gradients(Mapping):
     """Leaf tensor -> its ``.grad``; ``repr`` shows each derivative's closed form.
@@ -18,11 +20,12 @@ class Gradients(Mapping):
     def __init__(self, roots, leaves=None):
         self._roots = list(roots)
         self._leaves = None if leaves is None else list(leaves)
+        # the graph as backward saw it; its leaves are found when first asked for
+        self._edges = None if leaves is not None else [edge_of(t) for t in self._roots]
 
     def _keys(self):
         if self._leaves is None:
-            from ..engine import leaves_of
-            self._leaves = leaves_of(self._roots)
+            self._leaves = leaves_of(self._roots, self._edges)
         return self._leaves
 
     def __getitem__(self, leaf):
