@@ -885,6 +885,10 @@ def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
     cur = leaf._grad
     entry = _NO_CLOSED_FORM if contrib is None else ("bw", contrib, _weakref(leaf))
     if cur is None:
+        b = g.base
+        if b is not None and type(b) is np.ndarray and b.base is None and b.shape == g.shape \
+                and b.strides == g.strides:
+            g = b           # a view that is all of its array, as a transposed product transposed back
         if taken is None or g.base is not None or not g.flags.writeable or id(g) in taken:
             g = g.copy()
         else:
