@@ -503,3 +503,19 @@ def test_mlp_training_matches_jax():
             np.testing.assert_allclose(p.detach().numpy(), np.asarray(r), rtol=1e-10, atol=1e-13,
                                        err_msg=f"step {step}")
     assert losses[-1] < losses[0]
+
+
+def test_nll_loss_with_every_target_ignored_has_zero_gradient():
+    # the mean over no counted targets is 0/0 (nan), but nothing flows back:
+    # a nan gradient would poison every parameter at the optimizer step
+    x = sg.randn(4, 3, requires_grad=True)
+    loss = sg.nn.functional.cross_entropy(x, sg.tensor([-100, -100, -100, -100]))
+    assert math.isnan(loss.item())
+    loss.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((4, 3), np.float32))
+    # one counted target: its row gets softmax - onehot, the rest zero
+    x.grad = None
+    sg.nn.functional.cross_entropy(x, sg.tensor([-100, 1, -100, -100])).backward()
+    p = np.exp(x.detach().numpy()[1]) / np.exp(x.detach().numpy()[1]).sum()
+    np.testing.assert_allclose(x.grad.numpy()[1], p - np.eye(3)[1], rtol=1e-5)
+    np.testing.assert_array_equal(x.grad.numpy()[[0, 2, 3]], 0)

@@ -105,8 +105,13 @@ def _nll_fwd(xp, x, t, w, reduction, cdim):
 
 
 def _nll_vjp(xp, g, ans, x, t, w, reduction, cdim):
-    # ``w`` is the weight of each target (zero where ignored)
-    gw = -(g / xp.sum(w)) * w if reduction == "mean" else -g * w
+    # ``w`` is the weight of each target (zero where ignored); a batch with
+    # every target ignored has a nan loss but, as PyTorch, a zero gradient
+    if reduction == "mean":
+        total = xp.sum(w)
+        gw = -(g / xp.where(total == 0, 1, total)) * w
+    else:
+        gw = -g * w
     return xp.scatter_add(x.shape, gw.dtype, cdim, xp.expand_dims(t, cdim), xp.expand_dims(gw, cdim))
 
 
