@@ -80,9 +80,49 @@ def _to_array(data, dtype):
         if isinstance(x, (list, tuple)):
             return [conv(y) for y in x]
         return x
+    data = conv(data)
+    if dtype.np.kind in "iu":
+        return _int_array(data, dtype)
     with np.errstate(over="ignore"):  # out-of-range values become inf, silently
-        arr = np.array(conv(data), dtype=dtype.np)
-    return arr
+        return np.array(data, dtype=dtype.np)
+
+
+def _int_array(data, dtype):
+    """``data`` as integer ``dtype`` by PyTorch's rule, each number by its own
+    type: an int out of range is an error, except that an unsigned type takes
+    -max..-1 and wraps it (-1 -> 255); a float must lie within the range.  An
+    ndarray is cast, unchecked, as PyTorch casts one."""
+    if isinstance(data, np.ndarray):
+        return data.astype(dtype.np)
+    try:
+        raw = np.array(data)
+    except OverflowError:
+        raw = np.array(data, dtype=object)
+    info = np.iinfo(dtype.np)
+    if raw.size and raw.dtype.kind in "iuf" and not (raw.dtype.kind == "f" and info.min == 0 and raw.min() < 0) \
+            and not (raw.dtype == np.uint64 and raw.max() >= 2 ** 63):
+        lo = -info.max if info.min == 0 and raw.dtype.kind != "f" else info.min
+        with np.errstate(invalid="ignore"):
+            if not (lo <= raw.min() and raw.max() <= info.max):        # (nan compares false)
+                raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+            return raw.astype(dtype.np)
+    if raw.dtype.kind in "iufO":
+        raw = np.array(_checked_ints(data, dtype, info), dtype=object)
+    return raw.astype(dtype.np)
+
+
+def _checked_ints(v, dtype, info):
+    # the number-by-number path of ``_int_array`` (mixed or huge numbers)
+    if isinstance(v, (np.ndarray, np.generic)):
+        v = v.tolist()
+    if isinstance(v, (list, tuple)):
+        return [_checked_ints(x, dtype, info) for x in v]
+    if isinstance(v, int) and not -2 ** 63 <= v < 2 ** 63:
+        raise ValueError("Overflow when unpacking long long")
+    lo = -info.max if info.min == 0 and isinstance(v, int) else info.min
+    if not lo <= v <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+    return int(v) % (1 << info.bits) if v < 0 and info.min == 0 else int(v)
 
 
 @export(method=False)

@@ -554,3 +554,58 @@ def test_vector_matrix_product_and_squeeze_dims_grad_fn():
     assert x.unsqueeze(0).squeeze((0,)).grad_fn.name() == "SqueezeBackward2"
     assert x.unsqueeze(0).squeeze(0).grad_fn.name() == "SqueezeBackward1"
     assert x.unsqueeze(0).squeeze().grad_fn.name() == "SqueezeBackward0"
+
+
+# ------------------------------------------------ in-place squeeze/unsqueeze
+@pytest.mark.parametrize("method,args,node,shape", [
+    ("squeeze_", (), "SqueezeBackward3", (2, 3)),
+    ("squeeze_", (1,), "SqueezeBackward4", (2, 3)),
+    ("squeeze_", ((1, 0),), "SqueezeBackward5", (2, 3)),
+    ("unsqueeze_", (0,), "UnsqueezeBackward1", (1, 2, 1, 3)),
+    ("unsqueeze_", (-1,), "UnsqueezeBackward1", (2, 1, 3, 1)),
+])
+def test_inplace_squeeze_unsqueeze(method, args, node, shape):
+    x = sg.arange(6., requires_grad=True)
+    y = x.reshape(2, 1, 3) * 1
+    assert getattr(y, method)(*args) is y
+    assert y.grad_fn.name() == node and tuple(y.shape) == shape
+    w = np.arange(6.0).reshape(shape)
+    (y * sg.tensor(w, dtype=sg.float32)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), w.reshape(-1))     # d/dx of sum(w * x) is w
+
+
+def test_inplace_squeeze_of_a_view_writes_through():
+    b = sg.zeros(2, 1, 3)
+    v = b[0]
+    v.squeeze_(0)
+    v[1] = 5
+    assert tuple(v.shape) == (3,) and b.numpy()[0, 0, 1] == 5
+
+
+# ------------------------------------------------ integer creation overflow
+@pytest.mark.parametrize("data,dtype,expected", [
+    (-1, "uint8", [255]), ([1, -255], "uint8", [1, 1]), ([1, 2.5, -1], "uint8", [1, 2, 255]),
+    ([-128], "int8", [-128]), ([2.9, -2.9], "int32", [2, -2]), ([2 ** 63 - 1], "int64", [2 ** 63 - 1]),
+])
+def test_int_creation_in_range(data, dtype, expected):
+    t = sg.tensor(data, dtype=getattr(sg, dtype))
+    assert t.reshape(-1).tolist() == expected
+
+
+@pytest.mark.parametrize("data,dtype", [
+    (300, "uint8"), ([1, -256], "uint8"), ([-1.5], "uint8"), ([255.5], "uint8"), ([128], "int8"),
+    ([2 ** 31], "int32"), ([1e10], "int32"), ([float("nan")], "int32"),
+])
+def test_int_creation_overflow_error(data, dtype):
+    with pytest.raises(RuntimeError, match=f"^value cannot be converted to type {dtype} without overflow$"):
+        sg.tensor(data, dtype=getattr(sg, dtype))
+
+
+def test_int_creation_beyond_long_long():
+    for dt in (None, sg.uint8):
+        with pytest.raises(ValueError, match="^Overflow when unpacking long long$"):
+            sg.tensor([2 ** 63], dtype=dt)
+
+
+def test_int_creation_from_ndarray_casts():
+    assert sg.tensor(np.array([1, 300]), dtype=sg.uint8).tolist() == [1, 44]

@@ -54,6 +54,11 @@ squeeze_dims_op = Op("squeeze_dims", "SqueezeBackward2", _reshape_fwd, (_reshape
 squeeze_dim_inplace_op = Op("squeeze_dim_", "SqueezeBackward4", _reshape_fwd, (_reshape_vjp,))
 squeeze_all_op = Op("squeeze_all", "SqueezeBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
 unsqueeze_op = Op("unsqueeze", "UnsqueezeBackward0", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+# the in-place forms (squeeze_, unsqueeze_): PyTorch names their nodes apart
+squeeze_all_inplace_op = Op("squeeze_all_", "SqueezeBackward3", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+squeeze_inplace_op = Op("squeeze_", "SqueezeBackward4", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+squeeze_dims_inplace_op = Op("squeeze_dims_", "SqueezeBackward5", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
+unsqueeze_inplace_op = Op("unsqueeze_", "UnsqueezeBackward1", _reshape_fwd, (_reshape_vjp,), view=_reshape_put)
 permute_op = Op("permute", "PermuteBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
 transpose_op = Op("transpose", "TransposeBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
 t_op = Op("t", "TBackward0", _permute_fwd, (_permute_vjp,), view=_permute_put)
@@ -265,13 +270,28 @@ def squeeze(input, dim=None):
     >>> sg.zeros(2, 1, 3).squeeze().shape
     symgrad.Size([2, 3])
     """
-    shp = input._data.shape
+    op = squeeze_all_op if dim is None else squeeze_dims_op if isinstance(dim, (tuple, list)) else squeeze_op
+    return view_call(op, input, shape=_squeezed(input._data.shape, dim))
+
+
+@export(function=False)
+def squeeze_(self, dim=None):
+    """In-place ``squeeze``.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2, 1, 3).squeeze_().shape
+    symgrad.Size([2, 3])
+    """
+    op = squeeze_all_inplace_op if dim is None else \
+        squeeze_dims_inplace_op if isinstance(dim, (tuple, list)) else squeeze_inplace_op
+    return _inplace_view(self, op, shape=_squeezed(self._data.shape, dim))
+
+
+def _squeezed(shape, dim):
     if dim is None:
-        new = tuple(s for s in shp if s != 1)
-        return view_call(squeeze_all_op, input, shape=new)
-    ds = dims(dim, input._data.ndim) or ()
-    new = tuple(s for k, s in enumerate(shp) if not (k in ds and s == 1))
-    return view_call(squeeze_dims_op if isinstance(dim, (tuple, list)) else squeeze_op, input, shape=new)
+        return tuple(s for s in shape if s != 1)
+    ds = dims(dim, len(shape)) or ()
+    return tuple(s for k, s in enumerate(shape) if not (k in ds and s == 1))
 
 
 @export()
@@ -282,9 +302,23 @@ def unsqueeze(input, dim):
     >>> sg.tensor([1, 2]).unsqueeze(1).shape
     symgrad.Size([2, 1])
     """
-    d = _wrapdim(dim, input._data.ndim + 1)
-    shp = input._data.shape
-    return view_call(unsqueeze_op, input, shape=shp[:d] + (1,) + shp[d:])
+    return view_call(unsqueeze_op, input, shape=_unsqueezed(input._data.shape, dim))
+
+
+@export(function=False)
+def unsqueeze_(self, dim):
+    """In-place ``unsqueeze``.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2]).unsqueeze_(0).shape
+    symgrad.Size([1, 2])
+    """
+    return _inplace_view(self, unsqueeze_inplace_op, shape=_unsqueezed(self._data.shape, dim))
+
+
+def _unsqueezed(shape, dim):
+    d = _wrapdim(dim, len(shape) + 1)
+    return shape[:d] + (1,) + shape[d:]
 
 
 @export()
