@@ -87,8 +87,11 @@ def promote_types(a, b):
 
 def _scalar_dtype(v):
     t = type(v)
-    if t not in _NUMBERS and not isinstance(v, (_numbers.Number, np.ndarray)):
-        raise TypeError(f"unsupported operand type(s): 'Tensor' and '{t.__name__}'")
+    if t not in _NUMBERS:
+        if isinstance(v, (complex, np.complexfloating)):
+            raise TypeError("complex numbers are not supported: symgrad has no complex dtype")
+        if not isinstance(v, (_numbers.Number, np.ndarray)):
+            raise TypeError(f"unsupported operand type(s): 'Tensor' and '{t.__name__}'")
     if t is builtins_bool or isinstance(v, np.bool_):
         return bool
     if t is builtins_int or isinstance(v, np.integer):

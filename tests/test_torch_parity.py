@@ -609,3 +609,39 @@ def test_int_creation_beyond_long_long():
 
 def test_int_creation_from_ndarray_casts():
     assert sg.tensor(np.array([1, 300]), dtype=sg.uint8).tolist() == [1, 44]
+
+
+# ------------------------------------------------------- operator operands
+@pytest.mark.parametrize("expr,message", [
+    ("t + [1, 2]", "unsupported operand type(s) for +: 'Tensor' and 'list'"),
+    ("t * None", "unsupported operand type(s) for *: 'Tensor' and 'NoneType'"),
+    ("None * t", "unsupported operand type(s) for *: 'NoneType' and 'Tensor'"),
+    ("t / 'a'", "unsupported operand type(s) for /: 'Tensor' and 'str'"),
+    ("t - (1, 2)", "unsupported operand type(s) for -: 'Tensor' and 'tuple'"),
+    ("t // None", "unsupported operand type(s) for //: 'Tensor' and 'NoneType'"),
+    ("t & None", "unsupported operand type(s) for &: 'Tensor' and 'NoneType'"),
+    ("t < None", "'<' not supported between instances of 'Tensor' and 'NoneType'"),
+    ("t >= 'a'", "'>=' not supported between instances of 'Tensor' and 'str'"),
+])
+def test_operator_with_a_non_number_is_pythons_type_error(expr, message):
+    t = sg.ones(2)
+    with pytest.raises(TypeError) as e:
+        eval(expr)
+    assert str(e.value) == message
+
+
+def test_inplace_operator_with_a_non_number():
+    t = sg.ones(2)
+    with pytest.raises(TypeError, match=r"^unsupported operand type\(s\) for \+=: 'Tensor' and 'NoneType'$"):
+        t += None
+
+
+def test_ndarray_operand_is_a_tensor_of_its_dtype():
+    out = sg.ones(2) + np.ones(2)                    # float32 tensor + float64 array
+    assert out.dtype is sg.float64 and out.tolist() == [2.0, 2.0]
+
+
+def test_complex_operand_is_refused():
+    # symgrad has no complex dtype: dropping the imaginary part would be a wrong number
+    with pytest.raises(TypeError, match="no complex dtype"):
+        sg.ones(2) + 1j

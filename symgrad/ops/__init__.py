@@ -4,6 +4,7 @@ from . import table, elementwise, reduce, shape, conversions  # noqa: F401
 from . import index, linalg, nn  # noqa: F401
 from .table import OPS, FUNCTIONS, METHODS
 from ..tensor import Tensor
+from ..creation import from_numpy, tensor
 import numpy as np
 
 
@@ -35,6 +36,7 @@ def attach():
         return linalg.matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
     operand = (Tensor, int, float, complex, np.generic, np.ndarray)
+    numbers = {float, int, bool}
 
     def equality(fn):
         # as PyTorch, == and != with a non-number (None, a string, a list) compare identity
@@ -42,27 +44,40 @@ def attach():
             return fn(self, other) if isinstance(other, operand) else NotImplemented
         return f
 
-    def iop(fn_):
+    def binary(fn):
+        # any other operand is Python's to refuse, with its own message
+        # ("unsupported operand type(s) for +: 'Tensor' and 'str'"); an ndarray
+        # takes part as a tensor of its dtype, as in PyTorch
         def f(self, other):
-            return fn_(self, other)
+            if type(other) in numbers or isinstance(other, Tensor):
+                return fn(self, other)
+            if isinstance(other, np.ndarray):
+                return fn(self, from_numpy(other) if other.ndim else tensor(other))
+            if isinstance(other, (np.generic, complex)):
+                return fn(self, other)
+            return NotImplemented
         return f
 
-    ops = {
+    arithmetic = {
         "__add__": ew.add, "__radd__": ew.add, "__sub__": ew.sub, "__rsub__": rsub,
         "__mul__": ew.mul, "__rmul__": ew.mul, "__truediv__": ew.div, "__rtruediv__": rtruediv,
         "__floordiv__": ew.floor_divide, "__rfloordiv__": rfloordiv, "__mod__": ew.remainder,
-        "__rmod__": rmod, "__pow__": ew.pow, "__rpow__": rpow, "__matmul__": matmul_,
-        "__rmatmul__": rmatmul, "__neg__": ew.negative, "__abs__": ew.abs,
-        "__eq__": equality(ew.eq), "__ne__": equality(ew.ne), "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
+        "__rmod__": rmod, "__pow__": ew.pow, "__rpow__": rpow,
+        "__lt__": ew.lt, "__le__": ew.le, "__gt__": ew.gt, "__ge__": ew.ge,
         "__and__": ew.bitwise_and, "__or__": ew.bitwise_or, "__xor__": ew.bitwise_xor,
         "__rand__": ew.bitwise_and, "__ror__": ew.bitwise_or, "__rxor__": ew.bitwise_xor,
-        "__invert__": ew._invert,
-        "__iadd__": iop(METHODS["add_"]), "__isub__": iop(METHODS["sub_"]), "__imul__": iop(METHODS["mul_"]),
-        "__itruediv__": iop(METHODS["div_"]), "__ipow__": iop(METHODS["pow_"]),
-        "__ifloordiv__": iop(METHODS["floor_divide_"]), "__imod__": iop(METHODS["remainder_"]),
+        "__iadd__": METHODS["add_"], "__isub__": METHODS["sub_"], "__imul__": METHODS["mul_"],
+        "__itruediv__": METHODS["div_"], "__ipow__": METHODS["pow_"],
+        "__ifloordiv__": METHODS["floor_divide_"], "__imod__": METHODS["remainder_"],
+    }
+    ops = {
+        "__matmul__": matmul_, "__rmatmul__": rmatmul, "__neg__": ew.negative, "__abs__": ew.abs,
+        "__eq__": equality(ew.eq), "__ne__": equality(ew.ne), "__invert__": ew._invert,
         "__getitem__": sh.getitem, "__setitem__": sh.setitem,
         "__pos__": lambda self: self,
     }
+    for k, v in arithmetic.items():
+        setattr(Tensor, k, binary(v))
     for k, v in ops.items():
         setattr(Tensor, k, v)
     Tensor.__hash__ = object.__hash__          # identity, at C speed (__eq__ is elementwise)
