@@ -645,3 +645,22 @@ def test_complex_operand_is_refused():
     # symgrad has no complex dtype: dropping the imaginary part would be a wrong number
     with pytest.raises(TypeError, match="no complex dtype"):
         sg.ones(2) + 1j
+
+
+# ------------------------------------------------------------ clamp bounds
+@pytest.mark.parametrize("dtype,kw,ctype", [
+    ("float32", {"min": 1e40}, "float"), ("float32", {"max": -1e40}, "float"),
+    ("float16", {"max": 70000.0}, "c10::Half"), ("uint8", {"max": 300}, "uint8_t"),
+    ("int8", {"min": -200}, "int8_t"), ("int16", {"min": 40000}, "int16_t"),
+    ("int32", {"max": 2 ** 40}, "int"), ("int64", {"min": 2 ** 63}, "int64_t"),
+])
+def test_clamp_bound_overflow(dtype, kw, ctype):
+    with pytest.raises(RuntimeError, match=f"^value cannot be converted to type {ctype} without overflow$"):
+        sg.tensor([1, 2], dtype=getattr(sg, dtype)).clamp(**kw)
+
+
+def test_clamp_unsigned_bound_wraps():
+    t = sg.tensor([1, 2], dtype=sg.uint8)
+    assert t.clamp(min=-1).tolist() == [255, 255]                 # -1 is 255
+    assert t.clamp(min=-255, max=-250).tolist() == [1, 2]         # [1, 6]
+    assert sg.tensor([1.5, 2.5]).clamp(min=float("inf")).tolist() == [np.inf, np.inf]

@@ -621,7 +621,29 @@ def clamp(input, min=None, max=None, *, out=None):
     dt = _dt.result_type(input, min, max)
     if dt is not input.dtype:         # an integer input with float bounds: the default float
         input = input.to(dt)
+    min, max = _bound(min, dt), _bound(max, dt)
     return with_out(call(clamp_op, input, min=min, max=max), out, "clamp")
+
+
+_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int8": "int8_t",
+            "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t"}
+
+
+def _bound(v, dt):
+    """A number converted to ``dt`` as PyTorch converts a scalar argument: an
+    error if it overflows, except that an unsigned type wraps -max..-1 (-1 -> 255)."""
+    if v is None or dt.np.kind == "b":
+        return v
+    if dt.np.kind == "f":
+        ok = not math.isfinite(v) or abs(v) <= np.finfo(dt.np).max
+    else:
+        info = np.iinfo(dt.np)
+        ok = (-info.max if info.min == 0 else info.min) <= v <= info.max
+        if ok and v < 0 and info.min == 0:
+            v = v % (1 << info.bits)
+    if not ok:
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dt.name]} without overflow")
+    return v
 
 
 clip = export("clip")(clamp)
