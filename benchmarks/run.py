@@ -344,7 +344,7 @@ def bench_switch(seed_run):
                 sg.set_symbolic(True)
         return f
     t, ratio = paired({"symbolic on": run(True), "symbolic off": run(False)}, "symbolic on", "symbolic off",
-                      rounds=11)
+                      rounds=25)       # a few percent apart: more rounds, so noise cannot decide it
     report("seed loop, symbolic recording on vs off", t, ratio, "≤ 1.05", ratio <= 1.05)
 
 
