@@ -113,10 +113,15 @@ class Tensor:
     tensor([[4.5000, 4.5000],
             [4.5000, 4.5000]])
     """
-    __slots__ = ("_data", "_node", "_out", "_rg", "_grad", "_vc", "_base", "_view",
-                 "_vbase_node", "_name", "_hooks", "_retains", "_gsrc", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_node", "_out", "_rg", "_grad", "_vc", "_base", "_gsrc", "__weakref__", "__dict__")
     __array_priority__ = 1000
+    # rarely set, so kept out of the slots: a new tensor (one per op) does not pay to store them
     _skel = None       # for a comparison of tensors that require grad: its recorded skeleton
+    _view = None       # for a view: the (op, params) chain from its base
+    _vbase_node = None  # the base's node when the view's own node was made
+    _name = None       # the leaf's name in closed forms
+    _hooks = None
+    _retains = False
 
     def __new__(cls, *args, **kwargs):
         self = object.__new__(cls)
@@ -529,11 +534,6 @@ def _init(t, arr, node, out):
     t._grad = None
     t._vc = [0]
     t._base = None
-    t._view = None
-    t._vbase_node = None
-    t._name = None
-    t._hooks = None
-    t._retains = False
     t._gsrc = None
 
 
@@ -546,11 +546,6 @@ def _wrap(arr, node=None, out=-1):
     t._grad = None
     t._vc = [0]
     t._base = None
-    t._view = None
-    t._vbase_node = None
-    t._name = None
-    t._hooks = None
-    t._retains = False
     t._gsrc = None
     return t
 
