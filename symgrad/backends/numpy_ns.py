@@ -17,6 +17,33 @@ def __getattr__(name):
     return value
 
 
+# numpy's sum, max, min and expand_dims are Python wrappers that cost more
+# than the work on small arrays; on an ndarray they are exactly these calls
+def sum(a, axis=None, dtype=None, keepdims=False):
+    if type(a) is _np.ndarray:
+        return _np.add.reduce(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    return _np.sum(a, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
+def max(a, axis=None, keepdims=False):
+    if type(a) is _np.ndarray:
+        return _np.maximum.reduce(a, axis=axis, keepdims=keepdims)
+    return _np.max(a, axis=axis, keepdims=keepdims)
+
+
+def min(a, axis=None, keepdims=False):
+    if type(a) is _np.ndarray:
+        return _np.minimum.reduce(a, axis=axis, keepdims=keepdims)
+    return _np.min(a, axis=axis, keepdims=keepdims)
+
+
+def expand_dims(a, axis):
+    if type(a) is _np.ndarray and type(axis) is int and -a.ndim - 1 <= axis <= a.ndim:
+        k = axis % (a.ndim + 1)
+        return a.reshape(a.shape[:k] + (1,) + a.shape[k:])
+    return _np.expand_dims(a, axis)
+
+
 def index_add(shape, dtype, key, g):
     """zeros(shape) with ``g`` added at ``key`` (duplicates accumulate)."""
     out = _np.zeros(shape, dtype)
