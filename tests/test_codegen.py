@@ -1,5 +1,7 @@
 """Compiled closed forms (``evaluate``/``lambdify``) against the numeric path,
 on shapes large enough for index arithmetic (floor, Mod, flattening) to bite."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -112,3 +114,62 @@ def test_compiled_sums_whose_body_ignores_the_index():
              (Sum(x[k] * x[i], (k, 0, 2)), a.sum() * a)]
     for e, want in cases:
         np.testing.assert_allclose(Compiled(T(e, (3,)), [x], ["x"], np)(a), want, rtol=1e-12)
+
+
+# closed forms whose plain evaluation overflows: exp(1000) is inf, so the
+# softmax family must be evaluated with the maximum taken out, as numerically
+LARGE = {
+    "softmax": lambda x: x.softmax(1),
+    "log_softmax": lambda x: x.log_softmax(1),
+    "logsumexp": lambda x: x.logsumexp(1),
+    "softmax_grad": lambda x: _grad(lambda v: (v.softmax(1) * _W).sum(), x),
+    "log_softmax_grad": lambda x: _grad(lambda v: (v.log_softmax(1) * _W).sum(), x),
+    "cross_entropy": lambda x: sg.nn.functional.cross_entropy(x, sg.tensor([0, 2, 1])),
+    "cross_entropy_grad": lambda x: _grad(lambda v: sg.nn.functional.cross_entropy(v, sg.tensor([0, 2, 1])), x),
+}
+_W = sg.tensor([[1.0, -2.0, 0.5, 3.0]] * 3, dtype=sg.float64)
+
+
+def _grad(f, x):
+    f(x).backward()
+    return x.grad
+
+
+def _reference(name, a):
+    """float64 by hand, shifted by the row maximum."""
+    s = a - a.max(1, keepdims=True)
+    lse = np.log(np.exp(s).sum(1, keepdims=True))
+    logp = s - lse
+    p = np.exp(logp)
+    w, t = _W.numpy(), np.array([0, 2, 1])
+    onehot = np.eye(4)[t]
+    return {"softmax": p, "log_softmax": logp, "logsumexp": (lse + a.max(1, keepdims=True))[:, 0],
+            "softmax_grad": p * (w - (w * p).sum(1, keepdims=True)),
+            "log_softmax_grad": w - p * w.sum(1, keepdims=True),
+            "cross_entropy": -logp[np.arange(3), t].mean(),
+            "cross_entropy_grad": (p - onehot) / 3}[name]
+
+
+@pytest.mark.parametrize("backend", ["numpy", "jax"])
+@pytest.mark.parametrize("name", sorted(LARGE))
+def test_softmax_family_evaluates_finite_for_large_logits(name, backend):
+    if backend == "jax":
+        jax = pytest.importorskip("jax")
+        jax.config.update("jax_enable_x64", True)
+    a = np.array([[1000.0, -5.0, 999.0, 0.0], [-800.0, -1e3, -799.5, -900.0], [2.0, 1.0, 0.0, -1.0]])
+    x = sg.tensor(a, requires_grad=True)
+    out = LARGE[name](x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")          # no overflow on the way
+        v = np.asarray(out.evaluate(backend))
+    want = _reference(name, a)
+    assert np.isfinite(v).all()
+    np.testing.assert_allclose(v, want, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(out.numpy() if out._node is None else out.detach().numpy(), want, rtol=1e-12)
+
+
+def test_sum_of_exp_alone_still_overflows_as_its_value_does():
+    x = sg.tensor([1000.0, 0.0], dtype=sg.float64, requires_grad=True)
+    out = x.exp().sum()
+    with np.errstate(over="ignore"):
+        assert np.isinf(out.evaluate()) and np.isinf(out.item())

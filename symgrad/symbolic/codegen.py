@@ -21,6 +21,58 @@ class Unevaluable(RuntimeError):
     """The closed form contains an opaque function and cannot be evaluated."""
 
 
+class LogSumExp(sp.Function):
+    """``log(Σ exp(u))`` of its one argument, a ``Sum`` of ``exp``: evaluated
+    with the largest ``u`` taken out, so that it neither overflows nor
+    underflows where the closed form's value is finite."""
+    nargs = 1
+
+
+def _expsum(e):
+    return isinstance(e, sp.Sum) and isinstance(e.function, sp.exp)
+
+
+def stabilize(e, factor=False):
+    """``e`` with every ``Σ exp`` that is logged or divided by written through
+    ``LogSumExp``: ``exp(a)/Σ exp(u)`` is ``exp(a - LogSumExp)``.  Softmax,
+    log-softmax and cross-entropy closed forms then give finite numbers for
+    large logits, as the numeric path (which shifts by the maximum) does.
+
+    >>> import sympy as sp
+    >>> x, k = sp.IndexedBase("x"), sp.Symbol("k", integer=True)
+    >>> stabilize(sp.exp(x[0]) / sp.Sum(sp.exp(x[k]), (k, 0, 2)))
+    exp(-LogSumExp(Sum(exp(x[k]), (k, 0, 2))) + x[0])
+    """
+    if e.is_Atom or isinstance(e, (sp.Indexed, sp.IndexedBase)):
+        return e
+    args = tuple(stabilize(a, isinstance(e, sp.Mul)) for a in e.args)
+    if args != e.args:
+        e = e.func(*args)
+    if isinstance(e, sp.log):
+        (a,) = e.args
+        if _expsum(a):
+            return LogSumExp(a)
+        if isinstance(a, sp.exp):
+            return a.args[0]            # real exponents: log(exp(w)) = w, exp(w) may underflow
+        return e
+    if isinstance(e, sp.Mul) or (isinstance(e, sp.Pow) and not factor):     # a factor waits for its product
+        factors = e.args if isinstance(e, sp.Mul) else (e,)
+        if not any(f.is_Pow and _expsum(f.base) and f.exp.is_negative for f in factors):
+            return e
+        rest, w = [], []
+        for f in factors:
+            if isinstance(f, sp.exp):
+                w.append(f.args[0])
+            elif _expsum(f):
+                w.append(LogSumExp(f))
+            elif f.is_Pow and _expsum(f.base) and f.exp.is_Integer:
+                w.append(f.exp * LogSumExp(f.base))
+            else:
+                rest.append(f)
+        return sp.Mul(*rest, sp.exp(sp.Add(*w)))
+    return e
+
+
 _FUNCS = {
     sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh",
     sp.cosh: "cosh", sp.tanh: "tanh", sp.asin: "arcsin", sp.acos: "arccos", sp.atan: "arctan",
@@ -99,6 +151,8 @@ class Compiler:
             return self._elementwise(lambda b, p: b ** p, e.args, scope)
         if isinstance(e, _REDUCED):
             return self._reduce(e, scope)
+        if isinstance(e, LogSumExp):
+            return self._logsumexp(e.args[0], scope)
         if isinstance(e, sp.Piecewise):
             def pw(*vals):
                 out = vals[-2]
@@ -200,6 +254,36 @@ class Compiler:
         except Unevaluable:
             raise Unevaluable(f"cannot bound the limits {lo}, {hi}") from None
         return int(np.min(lo_v)), int(np.max(hi_v))
+
+    def _logsumexp(self, s, scope):
+        xp = self.xp
+        inner, masks, sizes = dict(scope), [], {}
+        for d, lo, hi in reversed(s.limits):         # outermost first: inner limits may use it
+            fixed = lo.is_Integer and hi.is_Integer
+            lo_min, hi_max = (int(lo), int(hi)) if fixed else self._bounds(lo, hi, inner)
+            size = hi_max - lo_min + 1
+            if size <= 0:
+                return lambda env, memo: (-np.inf, ())
+            inner[d], sizes[d] = (lo_min, size), size
+            if not fixed:
+                masks.append(sp.And(d >= lo, d <= hi))
+        f_u = self.compile(s.function.args[0], inner)
+        f_mask = self.compile(sp.And(*masks), inner) if masks else None
+
+        def run(env, memo):
+            v, labels = f_u(env, memo)
+            if f_mask is not None:
+                (v, m), labels = _align(xp, [(v, labels), f_mask(env, memo)])
+                v = xp.where(m, v, -np.inf)
+            axes = tuple(labels.index(d) for d in sizes if d in labels)
+            extra = sum(np.log(n) for d, n in sizes.items() if d not in labels)
+            if axes:
+                top = xp.max(v, axis=axes, keepdims=True)
+                top = xp.where(xp.isfinite(top), top, 0)
+                v = xp.log(xp.sum(xp.exp(v - top), axis=axes)) + xp.squeeze(top, axis=axes)
+                labels = tuple(s for s in labels if s not in sizes)
+            return (v + extra if extra else v), labels
+        return run
 
     def _reduce(self, e, scope):
         xp = self.xp
@@ -430,7 +514,7 @@ class Compiled:
         self._xp = xp
         self._slots = tuple(SLOTS[:len(tpl.shape)])
         scope = {s: (0, n) for s, n in zip(self._slots, tpl.shape)}
-        self._f = Compiler(xp, {s: k for k, s in enumerate(leaves)}).compile(tpl.e, scope)
+        self._f = Compiler(xp, {s: k for k, s in enumerate(leaves)}).compile(stabilize(tpl.e), scope)
 
     def __call__(self, *values):
         xp = self._xp
