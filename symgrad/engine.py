@@ -16,12 +16,17 @@ import numpy as np
 
 from . import dtypes as _dt
 from .backends import numpy_ns
-from .tensor import Tensor, _wrap, _Meta
+from .tensor import Tensor, _wrap, _Meta, _clock
 
 _FROM_NP = _dt._FROM_NP
 
 # ----------------------------------------------------------------- grad mode
 _state = {"grad": True, "anomaly": False, "symbolic": True}
+def modified(t):
+    """Count an in-place write to ``t``'s values."""
+    t._vc[0] += 1
+    if t._node is None:
+        _clock[0] += 1
 
 
 def set_symbolic(enabled):
@@ -226,13 +231,14 @@ class Contribution:
     """What a gradient remembers of the backward pass that produced it: the
     root edges and the seed gradients (None: ones).  Its closed form is built
     from this skeleton only when asked for."""
-    __slots__ = ("roots", "seeds", "cache", "hooked", "__weakref__")
+    __slots__ = ("roots", "seeds", "cache", "hooked", "clock", "__weakref__")
 
     def __init__(self, roots, seeds):
         self.roots = roots
         self.seeds = seeds
         self.cache = None
         self.hooked = False     # a hook replaced a gradient: the closed form is unknown
+        self.clock = _clock[0]
 
 
 # ----------------------------------------------------------------- recording
@@ -866,6 +872,13 @@ def _result(g, contrib, key):
 
 
 _NO_CLOSED_FORM = ("bw", None, None)      # a gradient computed with symbolic recording off
+MAX_PASSES = 64
+_STALE = ("unknown", "this gradient sums backward passes taken at different values of the leaves (one was "
+                     "changed in place or through .data between them), so no closed form in the current leaves "
+                     "gives it; zero the gradient between steps (optimizer.zero_grad()) to record it again")
+_TOO_MANY = ("unknown", f"this gradient sums more than {MAX_PASSES} backward passes; symgrad keeps the closed "
+                        f"forms of at most {MAX_PASSES} (each holds its graph's constants); zero the gradient to "
+                        "record it again")
 
 
 def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
@@ -910,6 +923,18 @@ def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
         else:
             d[()] += g[()]          # numpy's in-place ufunc on 0-d arrays is ~8x slower
         cur._vc[0] += 1
+        _record(rec, entry)
+
+
+def _record(rec, entry):
+    last = rec[-1]
+    if last[0] == "unknown" or last is _NO_CLOSED_FORM and entry is _NO_CLOSED_FORM:
+        return                  # already without a closed form: keep the record small
+    if entry[1] is not None and last[0] == "bw" and last[1] is not None and last[1].clock != entry[1].clock:
+        rec[:] = [_STALE]
+    elif len(rec) >= MAX_PASSES:
+        rec[:] = [_TOO_MANY]
+    else:
         rec.append(entry)
 
 
@@ -993,7 +1018,7 @@ def call_inplace(op, target, others, params):
         snap = _snapshot(target, copy=0 in need)
     old_base = _base_before_write(target) if rg else None
     target._data[...] = out
-    target._vc[0] += 1
+    modified(target)
     if target._gsrc is not None:
         target._gsrc[:] = [("unknown",)]
     if rg:

@@ -97,6 +97,12 @@ class _Meta:
     def ndim(self):
         return len(self.shape)
 
+# advances at every in-place write to a tensor outside any graph (a leaf, its
+# ``.data``, a view taken under no_grad) and at every ``.data`` assignment:
+# gradients accumulated over backward passes at different clocks were taken
+# at different leaf values, and no closed form in the current leaves sums them
+_clock = [0]
+
 
 class Tensor:
     """A multi-dimensional array with autograd, as ``torch.Tensor``.
@@ -404,6 +410,7 @@ class Tensor:
     @data.setter
     def data(self, v):
         self._data = v._data if isinstance(v, Tensor) else np.asarray(v)
+        _clock[0] += 1
 
     # --------------------------------------------------------- conversions
     def item(self):

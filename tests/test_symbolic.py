@@ -133,6 +133,78 @@ def test_accumulation_and_zeroing():
         x.grad.expr
 
 
+def _change_in_place(x):
+    with sg.no_grad():
+        x += 1
+
+
+def _change_through_data(x):
+    x.data.add_(1)
+
+
+def _assign_data(x):
+    x.data = x.data + 1
+
+
+def _sgd_step(x):
+    sg.optim.SGD([x], lr=0.5).step()
+
+
+@pytest.mark.parametrize("change", [_change_in_place, _change_through_data, _assign_data, _sgd_step])
+def test_passes_accumulated_across_a_leaf_change_have_no_closed_form(change):
+    # 2*x0 + 2*x1 is not 4*x at any single value of x: refuse, never print 4*x
+    x = sg.tensor([1.0, -2.0], requires_grad=True)
+    (x ** 2).sum().backward()
+    change(x)
+    (x ** 2).sum().backward()
+    want = 2 * np.array([1.0, -2.0]) + 2 * x.detach().numpy()
+    np.testing.assert_allclose(x.grad.numpy(), want)          # the numbers stay PyTorch's
+    with pytest.raises(RuntimeError, match="different values of the leaves"):
+        x.grad.expr
+    with pytest.raises(RuntimeError, match="different values of the leaves"):
+        x.grad.evaluate()
+    x.grad = None                                              # zeroing records again
+    (x ** 2).sum().backward()
+    assert same(x.grad.expr, "2*x[i]")
+
+
+def test_passes_accumulated_at_the_same_leaf_values_keep_their_closed_form():
+    # gradient accumulation over batches: the leaves do not change in between
+    w = sg.tensor([0.5, -1.0], requires_grad=True)
+    batches = [sg.tensor([[1.0, 2.0], [3.0, 4.0]]), sg.tensor([[-1.0, 0.5], [2.0, 2.0]])]
+    for X in batches:
+        ((X @ w) ** 2).sum().backward()
+    want = sum(2 * X.numpy().T @ (X.numpy() @ w.detach().numpy()) for X in batches)
+    np.testing.assert_allclose(w.grad.numpy(), want, rtol=1e-6)
+    np.testing.assert_allclose(w.grad.evaluate(), want, rtol=1e-6)
+
+
+@pytest.mark.parametrize("owner", ["optimizer", "module"])
+def test_zero_grad_without_none_restarts_the_closed_form(owner):
+    m = sg.nn.Linear(2, 1)
+    zero = (sg.optim.SGD(m.parameters(), lr=0.1) if owner == "optimizer" else m).zero_grad
+    m(sg.ones(1, 2)).sum().backward()
+    zero(set_to_none=False)
+    assert str(m.weight.grad.expr) == "0"
+    (m.weight ** 2).sum().backward()
+    np.testing.assert_allclose(m.weight.grad.evaluate(), 2 * m.weight.detach().numpy())
+    assert same(str(m.weight.grad.expr).replace("m.weight", "w"), "2*w[i, j]")
+
+
+def test_accumulated_record_is_bounded():
+    w = sg.tensor([1.0, 2.0], requires_grad=True)
+    for k in range(200):
+        (w * sg.full((2,), float(k))).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), [sum(range(200))] * 2)
+    assert len(w.grad._gsrc) == 1
+    with pytest.raises(RuntimeError, match="more than 64 backward passes"):
+        w.grad.expr
+    w.grad = None
+    for k in range(3):
+        (w * sg.full((2,), float(k))).sum().backward()
+    assert w.grad.evaluate().tolist() == [3.0, 3.0]
+
+
 def test_names():
     a = sg.tensor([1.0], requires_grad=True, name="alpha")
     b = sg.tensor([2.0], requires_grad=True)

@@ -6,6 +6,7 @@ from . import functional as F, init
 from .parameter import Parameter
 from ..tensor import Tensor, check_device
 from .. import dtypes as _dt
+from .. import engine
 from ..engine import no_grad
 
 
@@ -364,6 +365,7 @@ class Module:
                 for t in store.values():
                     if t is not None:
                         t._data = fn(t._data)
+                        engine.modified(t)
                         if t._grad is not None:
                             t._grad._data = fn(t._grad._data)
         return self
@@ -480,7 +482,7 @@ class Module:
                         self._assign(k, state_dict[k])
                     else:
                         t._data[...] = state_dict[k]._data
-                        t._vc[0] += 1
+                        engine.modified(t)
         return _IncompatibleKeys(missing, unexpected)
 
     def _assign(self, key, value):
@@ -541,6 +543,7 @@ def _clear_grad(p, set_to_none):
             g = p._grad = g.detach()
         g._data[...] = 0
         g._vc[0] += 1
+        g._gsrc = [("const", 0)]        # its closed form is now 0, whatever it summed before
 
 
 # ================================================================ containers

@@ -22,7 +22,7 @@ def with_out(result, out, name):
         out._data = result._data.astype(out._data.dtype)
     else:
         out._data[...] = result._data
-    out._vc[0] += 1
+    engine.modified(out)
     return out
 
 

@@ -90,7 +90,7 @@ def fill_(self, value):
         from .shape import copy_op
         return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
     self._data[...] = v
-    self._vc[0] += 1
+    engine.modified(self)
     if self._gsrc is not None:
         self._gsrc[:] = [("const", v)]
     return self
@@ -114,7 +114,7 @@ def uniform_(self, a=0.0, b=1.0, generator=None):
     from ..creation import _rng
     engine.check_inplace(self)
     self._data[...] = (generator or _rng[0]).uniform(a, b, self._data.shape)
-    self._vc[0] += 1
+    engine.modified(self)
     return self
 
 
@@ -123,5 +123,5 @@ def normal_(self, mean=0.0, std=1.0, generator=None):
     from ..creation import _rng
     engine.check_inplace(self)
     self._data[...] = mean + std * (generator or _rng[0]).standard_normal(self._data.shape)
-    self._vc[0] += 1
+    engine.modified(self)
     return self

@@ -674,7 +674,7 @@ def _compare(name, fwd, aliases=()):
     def fn_(self, other):
         r = call(op, self, other)
         self._data[...] = r._data
-        self._vc[0] += 1
+        engine.modified(self)
         return self
     export(name)(fn)
     export(name + "_", function=False)(fn_)

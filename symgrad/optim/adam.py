@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from .optimizer import Optimizer, check_nonneg, check_flags
+from .. import engine
 from ..tensor import _wrap
 
 
@@ -79,5 +80,5 @@ class Adam(Optimizer):
                 denom = np.sqrt(v) / math.sqrt(1 - beta2 ** t)
                 denom += eps
                 data -= (lr / (1 - beta1 ** t)) * (m / denom)
-                p._vc[0] += 1
+                engine.modified(p)
         return loss

@@ -3,6 +3,7 @@ weight decay and maximisation, by PyTorch's update equations."""
 import numpy as np
 
 from .optimizer import Optimizer, check_nonneg, check_flags
+from .. import engine
 from ..tensor import _wrap
 
 
@@ -65,5 +66,5 @@ class SGD(Optimizer):
                         b += (1 - dampening) * g
                     g = g + momentum * buf._data if nesterov else buf._data
                 data -= lr * g
-                p._vc[0] += 1
+                engine.modified(p)
         return loss

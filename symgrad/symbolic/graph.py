@@ -328,6 +328,8 @@ def gradient_template(gt):
         if kind == "const":
             part = T(sp.Integer(0) if item[1] == 0 else tns.number(item[1]), shape)
         elif kind == "unknown":
+            if len(item) > 1:
+                raise RuntimeError(item[1])
             raise RuntimeError("this gradient's storage was modified in place outside autograd (for example "
                                "x.grad.data.mul_(...)), so its closed form is unknown; zero it or recompute it")
         else:
