@@ -35,11 +35,17 @@ def _sizes(size):
     return tuple(int(s) for s in size)
 
 
+# factories and Parameter say it this way; requires_grad_() in lower case without "complex"
+NO_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
+
+
 def _finish(arr, requires_grad=False, name=None, device=None):
     check_device(device)
     t = _wrap(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if arr.dtype.kind != "f":
+            raise RuntimeError(NO_GRAD_DTYPE)
+        t._rg = True
     t._name = name
     return t
 
@@ -145,7 +151,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     else:
         arr = _to_array(data, dtype or _infer_dtype(data))
     if requires_grad and arr.dtype.kind != "f":
-        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+        raise RuntimeError(NO_GRAD_DTYPE)
     return _finish(arr, requires_grad, name, device)
 
 

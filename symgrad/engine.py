@@ -339,7 +339,7 @@ def call(op, *inputs, **params):
         if rule != "keep" and rule != "compare" and out.dtype != npdt:
             out = out.astype(npdt)
         if rg and _state["grad"]:
-            if op.differentiable:
+            if op.differentiable and out.dtype.kind == "f":      # integer results never require grad
                 node = record(op, inputs, params, out)
                 res = _wrap(out, node, -1)
                 if node.ans is not None:
@@ -347,7 +347,7 @@ def call(op, *inputs, **params):
                 return res
             res = _wrap(out)
             if _state["symbolic"]:
-                # not differentiable (a comparison): keep the skeleton, for closed forms only
+                # not differentiable (a comparison, a cast to integers): keep the skeleton, for closed forms only
                 res._skel = record(op, inputs, params, out)
             return res
         return _wrap(out)

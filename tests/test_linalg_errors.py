@@ -66,6 +66,10 @@ CASES = [
     (lambda: sg.addmm(t(2, 2), t(2, 2, 2), t(2, 2)), "mat1 must be a matrix, got 3-D tensor"),
     (lambda: sg.addmm(t(2, 2), t(2, 2), t(2, 2, dtype=sg.float64)),
      "self and mat2 must have the same dtype, but got Float and Double"),
+    (lambda: sg.addmm(t(2, 2), t(2, 2, dtype=sg.float64), t(2, 2)),
+     "mat1 and mat2 must have the same dtype, but got Double and Float"),
+    (lambda: sg.addmm(t(2, 2, dtype=sg.float64), t(2, 2), t(2, 2, dtype=sg.float64)),
+     "mat1 and mat2 must have the same dtype, but got Float and Double"),
     (lambda: sg.addbmm(t(3, 4), t(2, 3, 5), t(3, 5, 4)), "batch1 and batch2 must have same number of batches, got 2 "
                                                          "and 3"),
     (lambda: sg.addbmm(t(3, 4), t(2, 3, 5), t(2, 4, 4)), "Incompatible matrix sizes for bmm (3x5 and 4x4)"),

@@ -211,7 +211,7 @@ def test_parameter():
     assert np.shares_memory(p.detach().numpy(), data.numpy())
     y = p * 2
     assert type(y) is sg.Tensor and y.grad_fn.name() == "MulBackward0"
-    with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
+    with pytest.raises(RuntimeError, match="Only Tensors of floating point and complex dtype can require gradients"):
         nn.Parameter(sg.tensor([1, 2]))
 
 

@@ -300,3 +300,38 @@ def test_module_parameters_are_named_by_their_path():
     model(sg.randn(4, 3)).sum().backward()
     names = {str(b) for b in model[0].weight.grad.expr.atoms(sp.IndexedBase)}
     assert {"model.0.weight", "model.0.bias"} <= names, names
+
+
+# ------------------------------------------------------------------ casts
+def test_integer_cast_truncates_in_the_closed_form():
+    x = sg.tensor([1.5, -2.7, 0.2], dtype=sg.float64, requires_grad=True)
+    z = x * x.long()
+    z.sum().backward()
+    np.testing.assert_allclose(z.evaluate(), [1.5, 5.4, 0.0])
+    np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy())        # trunc(x), not x
+    np.testing.assert_allclose(x.grad.numpy(), [1.0, -2.0, 0.0])
+    assert same(x.grad.expr, "sign(x[i])*floor(Abs(x[i]))")
+
+
+@pytest.mark.parametrize("dtype,want", [(sg.int8, [44, 127, 5]), (sg.uint8, [44, 127, 5]), (sg.int32, [300, -129, 5])])
+def test_narrowing_integer_cast_wraps_in_the_closed_form(dtype, want):
+    x = sg.tensor([300.0, -129.0, 5.0], dtype=sg.float64, requires_grad=True)
+    c = x.long().to(dtype)
+    z = c.to(sg.float64) * x
+    np.testing.assert_array_equal(c.numpy(), want)
+    np.testing.assert_allclose(z.evaluate(), np.array(want) * x.detach().numpy())
+
+
+def test_comparison_written_in_place_before_use_is_a_constant():
+    # the mask's formula (x > 1) no longer describes its values
+    x = sg.tensor([1.5, -2.7], dtype=sg.float64, requires_grad=True)
+    m = x > 1
+    m[1] = True
+    z = m * x
+    np.testing.assert_allclose(z.evaluate(), z.detach().numpy())
+    z.sum().backward()
+    np.testing.assert_allclose(x.grad.evaluate(), [1.0, 1.0])
+    m2 = x > 1
+    z2 = m2 * x
+    m2[1] = True                     # after use: z2 was computed from x > 1
+    np.testing.assert_allclose(z2.evaluate(), z2.detach().numpy())

@@ -664,3 +664,59 @@ def test_clamp_unsigned_bound_wraps():
     assert t.clamp(min=-1).tolist() == [255, 255]                 # -1 is 255
     assert t.clamp(min=-255, max=-250).tolist() == [1, 2]         # [1, 6]
     assert sg.tensor([1.5, 2.5]).clamp(min=float("inf")).tolist() == [np.inf, np.inf]
+
+
+# ------------------------------------------------------------ contiguous copies
+@pytest.mark.parametrize("make", [lambda x: x.t(), lambda x: x.permute(1, 0), lambda x: x.transpose(0, 1)])
+def test_contiguous_of_a_transposed_tensor_is_row_major(make):
+    x = sg.arange(6).view(2, 3)
+    c = make(x).contiguous()
+    assert c.is_contiguous() and c.stride() == (2, 1)
+    assert c.view(6).tolist() == np.arange(6).reshape(2, 3).T.reshape(6).tolist()
+    assert make(x).clone().stride() == (1, 3)          # clone keeps the layout, as PyTorch's
+
+
+def test_contiguous_records_clone_and_passes_gradients():
+    x = sg.arange(6.0).view(2, 3).requires_grad_()
+    c = x.t().contiguous()
+    assert type(c.grad_fn).__name__ == "CloneBackward0"
+    (c.view(6) * sg.arange(6.0)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.arange(6.0).reshape(3, 2).T)
+
+
+# ------------------------------------------------------------------- Size
+def test_size_slices_and_sums_are_sizes():
+    s = sg.ones(2, 3, 4).shape
+    assert repr(s[1:]) == "symgrad.Size([3, 4])" and s[0] == 2 and type(s[0]) is int
+    assert repr(s + (1,)) == "symgrad.Size([2, 3, 4, 1])"
+    assert repr((1,) + s) == "symgrad.Size([1, 2, 3, 4])"
+    assert repr(s * 2) == repr(2 * s) == "symgrad.Size([2, 3, 4, 2, 3, 4])"
+
+
+# ------------------------------------------------- integer results and grad
+@pytest.mark.parametrize("cast", ["long", "int", "bool"])
+def test_integer_cast_of_a_tensor_requiring_grad_is_a_constant(cast):
+    x = sg.tensor([1.5, -2.7], requires_grad=True)
+    y = getattr(x, cast)()
+    assert not y.requires_grad and y.is_leaf and y.grad_fn is None
+    assert repr(y).endswith(")") and "grad_fn" not in repr(y)
+
+
+@pytest.mark.parametrize("make", [lambda: sg.zeros(2, dtype=sg.int64, requires_grad=True),
+                                  lambda: sg.ones_like(sg.tensor([1]), requires_grad=True),
+                                  lambda: sg.nn.Parameter(sg.tensor([1, 2]))])
+def test_factories_refuse_grad_on_integers_with_pytorch_text(make):
+    with pytest.raises(RuntimeError, match="^Only Tensors of floating point and complex dtype can require gradients$"):
+        make()
+
+
+def test_linear_on_integer_input_names_mat1_and_mat2():
+    with pytest.raises(RuntimeError, match="^mat1 and mat2 must have the same dtype, but got Long and Float$"):
+        sg.nn.Linear(2, 1)(sg.tensor([[1, 2]]))
+
+
+def test_non_leaf_grad_warning_says_how_to_fix_it():
+    y = sg.ones(2, requires_grad=True) * 2
+    with pytest.warns(UserWarning, match="use .retain_grad\\(\\) on the non-leaf Tensor. If you access the "
+                                         "non-leaf Tensor by mistake, make sure you access the leaf Tensor instead."):
+        assert y.grad is None

@@ -66,7 +66,7 @@ def erf(a):
     return _jax.scipy.special.erf(a)
 
 
-def copy(a):
+def copy(a, order="K"):
     return _jnp.array(a, copy=True)
 
 

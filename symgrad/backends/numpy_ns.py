@@ -106,8 +106,8 @@ def flip(a, axis=None):
     return _np.flip(a, axis).copy()
 
 
-def copy(a):
-    return _np.array(a, copy=True)
+def copy(a, order="K"):
+    return _np.array(a, copy=True, order=order)
 
 
 def astype(a, dtype):

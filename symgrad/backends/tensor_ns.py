@@ -125,8 +125,8 @@ def tile(a, reps):
     return _sh.repeat(a, *reps)
 
 
-def copy(a):
-    return _sh.clone(a)
+def copy(a, order="K"):
+    return _sh.contiguous(a) if order == "C" else _sh.clone(a)
 
 
 def astype(a, dtype):

@@ -19,7 +19,10 @@ class Parameter(Tensor):
         self = object.__new__(cls)
         _init(self, data._data, None, -1)
         self._vc = data._vc
-        self.requires_grad_(requires_grad)
+        if requires_grad and self._data.dtype.kind != "f":
+            from ..creation import NO_GRAD_DTYPE
+            raise RuntimeError(NO_GRAD_DTYPE)
+        self._rg = bool(requires_grad)
         return self
 
     def __repr__(self):

@@ -218,7 +218,7 @@ def reshape(input, *shape):
     # else copied contiguously (CloneBackward0) and the copy viewed
     if shp == input._data.shape or _reshapes_in_place(input._data, shp):
         return view_call(reshape_alias_op, input, shape=shp)
-    return call(unsafe_view_op, call(clone_op, input), shape=shp)
+    return call(unsafe_view_op, call(contiguous_op, input), shape=shp)
 
 
 def _reshapes_in_place(a, shape):
@@ -612,6 +612,8 @@ def select(input, dim, index):
 
 # ========================================================= copies and joins
 clone_op = Op("clone", "CloneBackward0", lambda xp, a: xp.copy(a), (lambda xp, g, ans, a: g,))
+# clone keeps a transposed layout (as PyTorch's preserve_format); contiguous copies in row-major order
+contiguous_op = Op("contiguous", "CloneBackward0", lambda xp, a: xp.copy(a, "C"), (lambda xp, g, ans, a: g,))
 to_op = Op("to_copy", "ToCopyBackward0", lambda xp, a, dtype: xp.astype(a, dtype),
            (lambda xp, g, ans, a, dtype: g,))
 flip_op = Op("flip", "FlipBackward0", lambda xp, a, dims: xp.flip(a, dims),
@@ -680,7 +682,7 @@ def contiguous(input, memory_format=None):
     """``input`` itself when C-contiguous, else a contiguous copy."""
     if input._data.flags.c_contiguous:
         return input
-    return call(clone_op, input)
+    return call(contiguous_op, input)
 
 
 def to_dtype(input, dtype, copy=False):

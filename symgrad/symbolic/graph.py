@@ -130,12 +130,16 @@ def _node_of(e):
 
 def _const_input(node, k):
     s = node.saved[k]
+    # a skeleton (of a comparison, a cast) describes the values only while
+    # the tensor is at version 0: written in place before this node used it,
+    # it is a constant with the values it then had
     if isinstance(s, Tensor):
-        if s._skel is not None:
+        ver = next((v for _, v, i in node.checks if i == k), s._vc[0])
+        if s._skel is not None and ver == 0:
             return _with_value(node_template(s._skel), s._data)
         return const_template(s._data, weakref.ref(s), owner=lambda h: s.__dict__.__setitem__("_held", h))
     if isinstance(s, _Meta):
-        if s.skel is not None:
+        if s.skel is not None and s.ver == 0:
             return _with_value(node_template(s.skel), s.value)
         return _anon(s)
     return s

@@ -214,12 +214,30 @@ def ones(shape, dtype=None):
     return T(sp.Integer(1), tuple(shape))
 
 
-def copy(a):
+def copy(a, order="K"):
     return as_t(a)
 
 
 def astype(a, dtype):
-    return as_t(a)
+    """A cast: to bool a test against 0; to an integer type truncation toward
+    0 and, for a type narrower than int64, wrapping around; to float the
+    value (exact arithmetic: float rounding is not part of a closed form)."""
+    import numpy as np
+    t = as_t(a)
+    dt = np.dtype(getattr(dtype, "np", dtype))
+    e = t.e
+    boolean = isinstance(e, (sp.logic.boolalg.Boolean, sp.core.relational.Relational))
+    if dt.kind == "b":
+        return t if boolean else T(sp.Ne(e, 0), t.shape)
+    e = numeric(e)
+    if dt.kind in "iu":
+        if not boolean:
+            if not e.is_integer:
+                e = sp.sign(e) * sp.floor(sp.Abs(e))
+            if dt.itemsize < 8:
+                n = 2 ** (8 * dt.itemsize)
+                e = sp.Mod(e, n) if dt.kind == "u" else sp.Mod(e + n // 2, n) - n // 2
+    return T(e, t.shape)
 
 
 def ndim(a):
