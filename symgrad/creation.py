@@ -62,11 +62,13 @@ def _infer_dtype(data):
         elif isinstance(x, (list, tuple)):
             for y in x:
                 walk(y)
-        elif isinstance(x, (bool, np.bool_)):
+        elif isinstance(x, np.generic):       # a numpy scalar keeps its dtype, as a 0-d array
+            kinds.add(_dt.from_numpy_dtype(x.dtype))
+        elif isinstance(x, bool):
             kinds.add(_dt.bool)
-        elif isinstance(x, (int, np.integer)):
+        elif isinstance(x, int):
             kinds.add(_dt.int64)
-        elif isinstance(x, (float, np.floating)):
+        elif isinstance(x, float):
             kinds.add(_dt.get_default_dtype())
         else:
             raise TypeError(f"Could not infer dtype of {type(x).__name__}")

@@ -720,3 +720,73 @@ def test_non_leaf_grad_warning_says_how_to_fix_it():
     with pytest.warns(UserWarning, match="use .retain_grad\\(\\) on the non-leaf Tensor. If you access the "
                                          "non-leaf Tensor by mistake, make sure you access the leaf Tensor instead."):
         assert y.grad is None
+
+
+# ------------------------------------------------------- numpy scalars in data
+@pytest.mark.parametrize("data,dtype", [
+    (np.float64(1.5), "float64"), ([np.float64(1.5), np.float64(2.0)], "float64"), ([1, np.float64(2.5)], "float64"),
+    (np.int32(3), "int32"), ([np.int32(3), 1], "int64"), (np.float32(2.0), "float32"),
+    ([np.float16(1.0), 2.0], "float32"), ([np.int8(1), np.uint8(2)], "int16"), (np.bool_(True), "bool"),
+    ([1.0, np.int32(2)], "float32"),
+])
+def test_numpy_scalars_keep_their_dtype_in_inference(data, dtype):
+    assert sg.tensor(data).dtype is getattr(sg, dtype)
+
+
+# ------------------------------------------------------ bitwise in place, shifts
+def test_bitwise_in_place_operators_write_into_the_tensor():
+    x = sg.tensor([1, 2, 3], dtype=sg.uint8)
+    view, alias = x[:], x
+    x &= sg.tensor([1, 1, 1])
+    assert x is alias and x.dtype is sg.uint8 and view.tolist() == [1, 0, 1]
+    x |= 4
+    x ^= 1
+    assert view.tolist() == [4, 5, 4]
+    b = sg.tensor([True, False])
+    with pytest.raises(RuntimeError, match="^result type Long can't be cast to the desired output type Bool$"):
+        b |= 3
+    with pytest.raises(NotImplementedError, match="\"bitwise_and_cpu\" not implemented for 'Float'"):
+        sg.ones(2).__iand__(1)
+
+
+def test_shifts():
+    assert (sg.tensor([1, 2]) << 3).tolist() == [8, 16]
+    assert (2 << sg.tensor([1, 2])).tolist() == [4, 8]
+    assert (sg.tensor([-8]) >> 1).tolist() == [-4]
+    assert (sg.tensor([1, 2], dtype=sg.int8) << 7).tolist() == [-128, 0]
+    assert (sg.tensor([1]) << 64).tolist() == [0]                  # every bit shifted out
+    assert (sg.tensor([-8]) >> 70).tolist() == [-1]
+    x = sg.tensor([1, 2])
+    y = x
+    x <<= 1
+    assert x is y and x.tolist() == [2, 4]
+    with pytest.raises(NotImplementedError, match="\"lshift_cpu\" not implemented for 'Float'"):
+        sg.ones(1) << 1
+
+
+# ------------------------------------------------------------------ norms
+@pytest.mark.parametrize("p,want", [(0, 3.0), (float("-inf"), 0.0), (float("inf"), 3.0)])
+def test_norm_orders_zero_and_infinite(p, want):
+    x = sg.tensor([[0.0, 2.0, -3.0], [1.0, 0.0, 0.0]], requires_grad=True)
+    n = x.norm(p)
+    assert n.item() == want
+    n.backward()
+    g = np.zeros((2, 3))
+    if p == float("inf"):
+        g[0, 2] = -1.0                  # the entry of largest magnitude
+    np.testing.assert_array_equal(x.grad.numpy(), g)
+    assert x.norm(p, dim=1).tolist() == {0: [2.0, 1.0], float("-inf"): [0.0, 0.0], float("inf"): [3.0, 1.0]}[p]
+
+
+# -------------------------------------------------------------- index errors
+@pytest.mark.parametrize("index,exc,text", [
+    (lambda: sg.tensor(5)[0], IndexError, "invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number"),
+    (lambda: sg.arange(3)[::-1], ValueError, "step must be greater than zero"),
+    (lambda: sg.arange(3)[::0], ValueError, "slice step cannot be zero"),
+    (lambda: sg.arange(10)[sg.tensor([11])], IndexError, "index 11 is out of bounds for dimension 0 with size 10"),
+])
+def test_index_errors(index, exc, text):
+    with pytest.raises(exc) as e:
+        index()
+    assert str(e.value) == text

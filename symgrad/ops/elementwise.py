@@ -709,6 +709,28 @@ _bitwise_not = Op("bitwise_not", None, lambda xp, a: ~_integral("bitwise_not", a
                   differentiable=False)
 
 
+def _width(name, a, b):
+    dt = np.result_type(a, b)          # either may be a Python int
+    if dt.kind == "f":
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{engine._TORCH_NAMES[dt.name]}'")
+    return dt, 8 * dt.itemsize
+
+
+def _lshift(xp, a, b):
+    # a count of the width or more shifts every bit out (C leaves it undefined)
+    dt, bits = _width("lshift", a, b)
+    return xp.where(b >= bits, 0, xp.left_shift(a, xp.minimum(b, bits - 1))).astype(dt)
+
+
+def _rshift(xp, a, b):
+    dt, bits = _width("rshift", a, b)
+    return xp.right_shift(a, xp.minimum(b, bits - 1)).astype(dt)
+
+
+_lshift_op = Op("bitwise_left_shift", None, _lshift, dtypes="promote", differentiable=False)
+_rshift_op = Op("bitwise_right_shift", None, _rshift, dtypes="promote", differentiable=False)
+
+
 def _pred(name, fwd, doc_in="sg.tensor([1., float('nan')])"):
     op = Op(name, None, fwd, dtypes="keep", differentiable=False)
 
@@ -749,6 +771,23 @@ def bitwise_xor(input, other):
 def bitwise_not(input):
     """Elementwise ``~`` of integer or bool tensors."""
     return call(_bitwise_not, input)
+
+
+@export()
+def bitwise_left_shift(input, other):
+    """Elementwise ``<<`` of integer tensors (a count of the width or more gives 0).
+
+    >>> import symgrad as sg
+    >>> sg.tensor([1, 2]) << 3
+    tensor([ 8, 16])
+    """
+    return call(_lshift_op, input, other)
+
+
+@export()
+def bitwise_right_shift(input, other):
+    """Elementwise arithmetic ``>>`` of integer tensors."""
+    return call(_rshift_op, input, other)
 
 
 def _invert(self):
@@ -800,6 +839,17 @@ def _inplace_binary(op, name, **fixed):
     fn_.__name__ = name
     fn_.__doc__ = f"In-place ``{name[:-1]}``; returns ``self``."
     return export(name, function=False)(fn_)
+
+
+for _op, _name in ((_bitwise_and, "bitwise_and_"), (_bitwise_or, "bitwise_or_"), (_bitwise_xor, "bitwise_xor_"),
+                   (_lshift_op, "bitwise_left_shift_"), (_rshift_op, "bitwise_right_shift_")):
+    _inplace_binary(_op, _name)
+
+
+@export(function=False)
+def bitwise_not_(self):
+    """In-place ``~``; returns ``self``."""
+    return engine.call_inplace(_bitwise_not, self, (), {})
 
 
 def add_(self, other, *, alpha=1):

@@ -72,8 +72,12 @@ def _norm_fwd(xp, a, ord, dim, keepdim):
         return xp.sqrt(xp.sum(a * a, axis=dim, keepdims=keepdim))
     if ord == float("inf"):
         return xp.max(xp.abs(a), axis=dim, keepdims=keepdim)
+    if ord == -float("inf"):
+        return xp.min(xp.abs(a), axis=dim, keepdims=keepdim)
     if ord == 1:
         return xp.sum(xp.abs(a), axis=dim, keepdims=keepdim)
+    if ord == 0:        # the number of non-zeros
+        return xp.sum(xp.sign(xp.abs(a)), axis=dim, keepdims=keepdim)
     return xp.sum(xp.abs(a) ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
 
 
@@ -83,7 +87,9 @@ def _norm_vjp(xp, g, ans, a, ord, dim, keepdim):
         return gk * xp.where(nk == 0, 0, a / xp.where(nk == 0, 1, nk))
     if ord == 1:
         return gk * xp.sign(a)
-    if ord == float("inf"):
+    if ord == 0:
+        return xp.zeros_like(a)
+    if abs(ord) == float("inf"):
         mask = xp.abs(a) == nk
         return xp.sign(a) * mask * (gk / xp.sum(mask, axis=dim, keepdims=True))
     return gk * xp.where(nk == 0, 0, a * xp.abs(a) ** (ord - 2) / xp.where(nk == 0, 1, nk) ** (ord - 1))

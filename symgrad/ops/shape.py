@@ -502,6 +502,9 @@ def _norm_key(key, ndim):
                 k = int(k)
         elif isinstance(k, list):
             k = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
+        elif isinstance(k, slice) and k.step is not None and k.step <= 0:
+            # numpy would reverse; PyTorch has no negative strides
+            raise ValueError("slice step cannot be zero" if k.step == 0 else "step must be greater than zero")
         out.append(k)
     return tuple(out)
 
@@ -516,6 +519,9 @@ def _check_bounds(key, shape):
         if k is None:
             continue
         if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
+            if not shape:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
             if d >= len(shape):
                 raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
             if not -shape[d] <= k < shape[d]:
@@ -554,7 +560,10 @@ def getitem(self, key):
     for x in k:
         if isinstance(x, np.ndarray) and x.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    return call(index_op, self, key=k)
+    try:
+        return call(index_op, self, key=k)
+    except IndexError as e:
+        raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
 
 
 def setitem(self, key, value):
