@@ -790,3 +790,35 @@ def test_index_errors(index, exc, text):
     with pytest.raises(exc) as e:
         index()
     assert str(e.value) == text
+
+
+# ------------------------------------------------------------------ sorting
+def test_sort_ties_keep_order_and_nan_is_largest():
+    nan = float("nan")
+    x = sg.tensor([[3.0, 1.0, 2.0, 1.0], [nan, 0.0, 5.0, 5.0]])
+    assert x.sort().indices.tolist() == [[1, 3, 2, 0], [1, 2, 3, 0]]
+    assert x.sort(1, descending=True).indices.tolist() == [[0, 2, 1, 3], [0, 2, 3, 1]]
+    assert x.argsort(descending=True).tolist() == [[0, 2, 1, 3], [0, 2, 3, 1]]
+    assert x.sort(dim=0).indices.tolist() == [[0, 1, 0, 0], [1, 0, 1, 1]]
+    r = x.topk(2)
+    assert repr(r).startswith("symgrad.return_types.topk(\nvalues=") and r.indices.tolist() == [[0, 2], [0, 2]]
+    assert sg.tensor([True, False]).sort().indices.tolist() == [1, 0]
+    assert sg.tensor(3.0).sort().indices.item() == 0 and sg.tensor(3.0).topk(1).values.shape == ()
+
+
+def test_sort_gradient_goes_to_the_source_positions():
+    x = sg.tensor([[3.0, 1.0, 2.0, 1.5]], requires_grad=True)
+    s = x.sort()
+    assert type(s.values.grad_fn).__name__ == "SortBackward0" and not s.indices.requires_grad
+    (s.values * sg.arange(4.0)).sum().backward()
+    assert x.grad.tolist() == [[3.0, 0.0, 2.0, 1.0]]
+
+
+@pytest.mark.parametrize("call,exc,text", [
+    (lambda x: x.topk(5), RuntimeError, "selected index k out of range"),
+    (lambda x: x.sort(dim=2), IndexError, "Dimension out of range (expected to be in range of [-2, 1], but got 2)"),
+])
+def test_sort_errors(call, exc, text):
+    with pytest.raises(exc) as e:
+        call(sg.zeros(2, 4))
+    assert str(e.value) == text

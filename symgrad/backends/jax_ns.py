@@ -26,6 +26,14 @@ def index_add(shape, dtype, key, g):
     return _jnp.zeros(shape, _float(dtype)).at[key].add(g)
 
 
+def sort_indices(a, axis, descending):
+    """Indices sorting ``a`` along ``axis``, stable, NaN largest."""
+    if not descending:
+        return _jnp.argsort(a, axis=axis, stable=True)
+    n = a.shape[axis]
+    return n - 1 - _jnp.flip(_jnp.argsort(_jnp.flip(a, axis), axis=axis, stable=True), axis)
+
+
 def index_put(a, key, v):
     """``a`` with ``a[key] = v``."""
     return _jnp.asarray(a).at[key].set(v)

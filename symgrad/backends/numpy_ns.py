@@ -44,6 +44,15 @@ def expand_dims(a, axis):
     return _np.expand_dims(a, axis)
 
 
+def sort_indices(a, axis, descending):
+    """Indices sorting ``a`` along ``axis``, stable, NaN largest.  Descending:
+    sorting the reversed axis and reversing back keeps ties in order."""
+    if not descending:
+        return _np.argsort(a, axis=axis, kind="stable")
+    n = a.shape[axis]
+    return n - 1 - _np.flip(_np.argsort(_np.flip(a, axis), axis=axis, kind="stable"), axis)
+
+
 def index_add(shape, dtype, key, g):
     """zeros(shape) with ``g`` added at ``key`` (duplicates accumulate)."""
     out = _np.zeros(shape, dtype)

@@ -1,7 +1,7 @@
 """The op table, by family; importing this package attaches every registered
 method and operator to ``Tensor``."""
 from . import table, elementwise, reduce, shape, conversions  # noqa: F401
-from . import index, linalg, nn  # noqa: F401
+from . import index, linalg, nn, sorting  # noqa: F401
 from .table import OPS, FUNCTIONS, METHODS
 from ..tensor import Tensor
 from ..creation import from_numpy, tensor

@@ -39,3 +39,9 @@ spec("softmax", lambda sg, a: a.softmax(1),
      lambda xp, a: xp.exp(a) / xp.sum(xp.exp(a), axis=1, keepdims=True), SH_DIM)
 spec("log_softmax", lambda sg, a: a.log_softmax(-1),
      lambda xp, a: a - xp.log(xp.sum(xp.exp(a), axis=-1, keepdims=True)), SH_DIM)
+spec("sort", lambda sg, a: a.sort(1).values, lambda xp, a: xp.sort(a, axis=1), SH_DIM)
+spec("sort_descending", lambda sg, a: a.sort(0, descending=True)[0], lambda xp, a: -xp.sort(-a, axis=0), SH_DIM)
+spec("sort_0d", lambda sg, a: a.sort().values, lambda xp, a: a * 1, [((),)])
+spec("topk", lambda sg, a: a.topk(2).values, lambda xp, a: -xp.sort(-a, axis=-1)[..., :2], SH_DIM)
+spec("topk_smallest", lambda sg, a: a.topk(1, dim=0, largest=False)[0], lambda xp, a: xp.sort(a, axis=0)[:1],
+     SH_DIM)
