@@ -1,4 +1,6 @@
 """Tensor factories and random numbers."""
+import warnings
+
 import numpy as np
 
 from . import dtypes as _dt
@@ -35,6 +37,8 @@ def _sizes(size):
     return tuple(int(s) for s in size)
 
 
+SCALAR_OF_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                  "Consider using tensor.detach() first.")
 # factories and Parameter say it this way; requires_grad_() in lower case without "complex"
 NO_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
 
@@ -53,26 +57,7 @@ def _finish(arr, requires_grad=False, name=None, device=None):
 def _infer_dtype(data):
     """dtype of nested Python data, as ``torch.tensor`` infers it."""
     kinds = set()
-
-    def walk(x):
-        if isinstance(x, Tensor):
-            kinds.add(x.dtype)
-        elif isinstance(x, np.ndarray):
-            kinds.add(_dt.from_numpy_dtype(x.dtype))
-        elif isinstance(x, (list, tuple)):
-            for y in x:
-                walk(y)
-        elif isinstance(x, np.generic):       # a numpy scalar keeps its dtype, as a 0-d array
-            kinds.add(_dt.from_numpy_dtype(x.dtype))
-        elif isinstance(x, bool):
-            kinds.add(_dt.bool)
-        elif isinstance(x, int):
-            kinds.add(_dt.int64)
-        elif isinstance(x, float):
-            kinds.add(_dt.get_default_dtype())
-        else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
-    walk(data)
+    _kinds(data, kinds)
     if not kinds:
         return _dt.get_default_dtype()
     res = None
@@ -81,14 +66,43 @@ def _infer_dtype(data):
     return res
 
 
+# module-level recursion: a recursive closure is a reference cycle, freed only by the collector
+def _kinds(x, kinds):
+    if isinstance(x, Tensor):
+        kinds.add(x.dtype)
+    elif isinstance(x, np.ndarray):
+        kinds.add(_dt.from_numpy_dtype(x.dtype))
+    elif isinstance(x, (list, tuple)):
+        for y in x:
+            _kinds(y, kinds)
+    elif isinstance(x, np.generic):       # a numpy scalar keeps its dtype, as a 0-d array
+        kinds.add(_dt.from_numpy_dtype(x.dtype))
+    elif isinstance(x, bool):
+        kinds.add(_dt.bool)
+    elif isinstance(x, int):
+        kinds.add(_dt.int64)
+    elif isinstance(x, float):
+        kinds.add(_dt.get_default_dtype())
+    else:
+        raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _unwrap(x, from_grad):
+    if isinstance(x, Tensor):       # inside a list: a number, as float(x)
+        x._scalar()
+        if x.requires_grad:
+            from_grad.append(True)
+        return x._data
+    if isinstance(x, (list, tuple)):
+        return [_unwrap(y, from_grad) for y in x]
+    return x
+
+
 def _to_array(data, dtype):
-    def conv(x):
-        if isinstance(x, Tensor):
-            return x._data
-        if isinstance(x, (list, tuple)):
-            return [conv(y) for y in x]
-        return x
-    data = conv(data)
+    from_grad = []
+    data = _unwrap(data, from_grad)
+    if from_grad:
+        warnings.warn(SCALAR_OF_GRAD, UserWarning, stacklevel=3)
     if dtype.np.kind in "iu":
         return _int_array(data, dtype)
     with np.errstate(over="ignore"):  # out-of-range values become inf, silently
@@ -146,6 +160,9 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     tensor([[1., 2.]], dtype=symgrad.float64)
     """
     if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than symgrad.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
         arr = data._data.astype((dtype or data.dtype).np, copy=True)
     elif isinstance(data, np.ndarray) and dtype is None:
         _dt.from_numpy_dtype(data.dtype)

@@ -119,6 +119,11 @@ class _Meta:
 _clock = [0]
 
 
+def _warn_scalar_of_grad():
+    from .creation import SCALAR_OF_GRAD
+    warnings.warn(SCALAR_OF_GRAD, UserWarning, stacklevel=3)
+
+
 class Tensor:
     """A multi-dimensional array with autograd, as ``torch.Tensor``.
 
@@ -455,9 +460,13 @@ class Tensor:
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __float__(self):
+        if self._node is not None or self._rg:
+            _warn_scalar_of_grad()
         return float(self._scalar())
 
     def __int__(self):
+        if self._node is not None or self._rg:
+            _warn_scalar_of_grad()
         return int(self._scalar())
 
     def __index__(self):

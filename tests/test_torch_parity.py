@@ -822,3 +822,80 @@ def test_sort_errors(call, exc, text):
     with pytest.raises(exc) as e:
         call(sg.zeros(2, 4))
     assert str(e.value) == text
+
+
+# ------------------------------------------------------- dtype errors, warnings
+@pytest.mark.parametrize("call,text", [
+    (lambda: sg.tensor([[1, 2]]).softmax(0), "\"softmax_kernel_impl\" not implemented for 'Long'"),
+    (lambda: sg.tensor([[1, 2]]).softmax(1), "\"softmax_lastdim_kernel_impl\" not implemented for 'Long'"),
+    (lambda: sg.tensor([True]).log_softmax(0), "\"log_softmax_lastdim_kernel_impl\" not implemented for 'Bool'"),
+    (lambda: sg.tensor([True]) // sg.tensor([True]), "\"div_floor_cpu\" not implemented for 'Bool'"),
+    (lambda: sg.tensor([True]) % sg.tensor([True]), "\"remainder_cpu\" not implemented for 'Bool'"),
+])
+def test_unsupported_dtype_kernels(call, text):
+    with pytest.raises(NotImplementedError) as e:
+        call()
+    assert str(e.value) == text
+
+
+@pytest.mark.parametrize("call,text", [
+    (lambda: sg.add(sg.tensor([1]), 1, alpha=0.5),
+     "For integral input tensors, argument alpha must not be a floating point number."),
+    (lambda: sg.tensor([1]).sub_(sg.tensor([1]), alpha=1.0),
+     "For integral input tensors, argument alpha must not be a floating point number."),
+    (lambda: sg.allclose(sg.tensor([1]), sg.tensor([1.0])), "Long did not match Float"),
+    (lambda: sg.zeros(3, dtype=sg.int64).__setitem__(0, float("nan")),
+     "value cannot be converted to type int64_t without overflow"),
+    (lambda: sg.zeros(3).__setitem__(slice(None), sg.ones(2)),
+     "The expanded size of the tensor (3) must match the existing size (2) at non-singleton dimension 0.  "
+     "Target sizes: [3].  Tensor sizes: [2]"),
+])
+def test_runtime_error_texts(call, text):
+    with pytest.raises(RuntimeError) as e:
+        call()
+    assert str(e.value) == text
+
+
+def test_float_alpha_is_fine_for_float_results():
+    assert sg.add(sg.tensor([1]), 1.0, alpha=0.5).tolist() == [1.5]
+
+
+def test_setitem_refuses_lists_and_wraps_unsigned():
+    with pytest.raises(TypeError, match="^can't assign a list to a symgrad.FloatTensor$"):
+        sg.zeros(3)[1:] = [7, 8]
+    u = sg.zeros(3, dtype=sg.uint8)
+    u[0] = -1
+    u[1] = 2.7
+    assert u.tolist() == [255, 2, 0]
+
+
+def test_tensor_data_holding_tensors():
+    x = sg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="To copy construct from a tensor, it is recommended to use "
+                                         "sourceTensor.detach"):
+        sg.tensor(x)
+    with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True to a scalar"):
+        assert sg.tensor([x[0], x[1]]).tolist() == [1.0, 2.0]
+    with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True to a scalar"):
+        float(x[0])
+    with pytest.raises(ValueError, match="^only one element tensors can be converted to Python scalars$"):
+        sg.tensor([x, x])
+
+
+def test_transpose_property_warnings():
+    with pytest.warns(UserWarning, match="The use of `x.T` on tensors of dimension other than 2"):
+        assert sg.zeros(2, 3, 4).T.shape == (4, 3, 2)
+    with pytest.warns(UserWarning, match="Tensor.T is deprecated on 0-D tensors"):
+        sg.tensor(1.0).T
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sg.zeros(2, 3).T.shape == (3, 2)
+        assert np.isnan(sg.tensor([]).mean().item())          # no numpy "Mean of empty slice"
+
+
+def test_named_return_types_and_integer_nansum():
+    r = sg.tensor([[1.0, 5.0], [7.0, 2.0]]).max(1)
+    assert type(r).__name__ == "max" and type(r).__module__ == "symgrad.return_types"
+    assert type(sg.ones(3).sort()).__name__ == "sort"
+    n = sg.tensor([1, 2]).nansum()
+    assert n.dtype is sg.int64 and n.item() == 3

@@ -53,6 +53,15 @@ def sort_indices(a, axis, descending):
     return n - 1 - _np.flip(_np.argsort(_np.flip(a, axis), axis=axis, kind="stable"), axis)
 
 
+def mean(a, axis=None, dtype=None, keepdims=False):
+    if getattr(a, "size", 1):
+        return _np.mean(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    import warnings
+    with warnings.catch_warnings():         # numpy's "Mean of empty slice": PyTorch gives nan silently
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _np.mean(a, axis=axis, dtype=dtype, keepdims=keepdims)
+
+
 def index_add(shape, dtype, key, g):
     """zeros(shape) with ``g`` added at ``key`` (duplicates accumulate)."""
     out = _np.zeros(shape, dtype)

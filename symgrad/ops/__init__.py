@@ -8,6 +8,21 @@ from ..creation import from_numpy, tensor
 import numpy as np
 
 
+def numpy_T(self):
+    nd = self._data.ndim
+    if nd == 0:
+        import warnings
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+    elif nd != 2:
+        import warnings
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+                      "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+                      "matrices or `x.permute(*symgrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of "
+                      "a tensor.", UserWarning, stacklevel=2)
+    return shape.permute(self, *range(nd - 1, -1, -1))
+
+
 def attach():
     """Attach every registered method and operator to ``Tensor``."""
     for name, fn in METHODS.items():
@@ -87,6 +102,6 @@ def attach():
     for k, v in ops.items():
         setattr(Tensor, k, v)
     Tensor.__hash__ = object.__hash__          # identity, at C speed (__eq__ is elementwise)
-    Tensor.T = property(lambda self: sh.permute(self, *range(self.ndim - 1, -1, -1)))
+    Tensor.T = property(numpy_T)
     Tensor.mT = property(lambda self: sh.transpose(self, -2, -1))
 

@@ -8,6 +8,7 @@ from .table import Op as _Op, export
 from ._util import call, with_out
 from ..tensor import Tensor
 from .. import engine
+from .. import dtypes as _dt
 
 Op = partial(_Op, elementwise=True)     # every op of this module maps elements to elements
 
@@ -75,8 +76,16 @@ pow_op = Op("pow", "PowBackward1", _pow,
 rpow_op = Op("rpow", "PowBackward2", lambda xp, b, base: base ** b,
              (lambda xp, g, ans, b, base: g * ans * xp.log_scalar(base) if base != 0 else g * 0,),
              dtypes="float")
-def _int_divisor(a, b):
+
+
+def _boolish(x):
+    return type(x) is bool or getattr(x, "dtype", None) == np.bool_
+
+
+def _int_divisor(a, b, kernel="div_floor"):
     """``b``; integer division by zero is an error in PyTorch (floats give inf/nan)."""
+    if _boolish(a) and _boolish(b):
+        raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
     if _intlike(b) and _intlike(a) and not np.all(b):
         raise RuntimeError("ZeroDivisionError")
     return b
@@ -86,10 +95,10 @@ floor_divide_op = Op("floor_divide", "FloorDivideBackward0",
                      lambda xp, a, b: xp.floor_divide(a, _int_divisor(a, b)),
                      dtypes="promote", differentiable=False)
 # one set of rules each; PyTorch names the node by the divisor: a number (...Backward0) or a tensor (...Backward1)
-_remainder = (lambda xp, a, b: xp.remainder(a, _int_divisor(a, b)),
+_remainder = (lambda xp, a, b: xp.remainder(a, _int_divisor(a, b, "remainder")),
               (lambda xp, g, ans, a, b: g,
                lambda xp, g, ans, a, b: -g * xp.floor(a / b)))
-_fmod = (lambda xp, a, b: xp.fmod(a, _int_divisor(a, b)),
+_fmod = (lambda xp, a, b: xp.fmod(a, _int_divisor(a, b, "fmod")),
          (lambda xp, g, ans, a, b: g,
           lambda xp, g, ans, a, b: -g * xp.trunc(a / b)))
 remainder_op = Op("remainder", "RemainderBackward0", *_remainder, dtypes="promote")
@@ -138,6 +147,8 @@ def add(input, other, *, alpha=1, out=None):
     >>> sg.add(sg.tensor([1., 2.]), sg.tensor([10., 20.]), alpha=2)
     tensor([21., 42.])
     """
+    if type(alpha) is float:
+        _check_alpha(input, other)
     if not isinstance(input, Tensor):
         return with_out(call(add_op, other, input, alpha=1) if alpha == 1 else
                         call(rsub_op, other, input, alpha=-alpha), out, "add")
@@ -145,6 +156,11 @@ def add(input, other, *, alpha=1, out=None):
 
 
 _NP_BOOL = np.dtype(np.bool_)
+
+
+def _check_alpha(a, b):
+    if _dt.result_type(a, b)._cat < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
 def _isbool(x):
@@ -178,6 +194,8 @@ def sub(input, other, *, alpha=1, out=None):
     if (input._data.dtype is _NP_BOOL if type(input) is Tensor else not isinstance(input, float)) or \
             (other._data.dtype is _NP_BOOL if type(other) is Tensor else not isinstance(other, float)):
         _check_sub(input, other)          # the cheap test above lets floats and float tensors through
+    if type(alpha) is float:
+        _check_alpha(input, other)
     if not isinstance(input, Tensor):
         return with_out(call(rsub_op, other, input, alpha=alpha), out, "sub")
     return with_out(call(sub_op, input, other, alpha=alpha), out, "sub")
@@ -228,7 +246,6 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode == "floor":
         return with_out(call(floor_divide_op, input, other), out, "div")
     if rounding_mode == "trunc":
-        from .. import dtypes as _dt
         rt = _dt.result_type(input, other)
         if not rt.is_floating_point:
             _int_divisor(0, other._data if isinstance(other, Tensor) else other)
@@ -815,6 +832,9 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     >>> sg.allclose(sg.tensor([1.0]), sg.tensor([1.0 + 1e-9]))
     True
     """
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{engine._TORCH_NAMES[input.dtype.name]} did not match "
+                           f"{engine._TORCH_NAMES[other.dtype.name]}")
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -859,12 +879,16 @@ def add_(self, other, *, alpha=1):
     >>> y = sg.ones(2); y.add_(sg.tensor([1., 2.]))
     tensor([2., 3.])
     """
+    if type(alpha) is float:
+        _check_alpha(self, other)
     return engine.call_inplace(add_op, self, (other,), {"alpha": alpha})
 
 
 def sub_(self, other, *, alpha=1):
     """In-place ``self -= alpha * other``; returns ``self``."""
     _check_sub(self, other)
+    if type(alpha) is float:
+        _check_alpha(self, other)
     return engine.call_inplace(sub_op, self, (other,), {"alpha": alpha})
 
 

@@ -3,6 +3,7 @@ import numpy as np
 
 from .table import Op, export
 from ._util import call, with_out
+from .return_types import ReturnType
 from ..tensor import Tensor, _wrap, _wrapdim
 from .. import dtypes as _dt
 from .. import engine
@@ -913,32 +914,13 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     return SVD_V(U, S, Vh.mT)
 
 
-class _ReturnType(tuple):
-    """A tuple with named fields, printed as PyTorch prints its return types."""
-    __slots__ = ()
-    _fields = ()
-    _name = ""
-
-    def __new__(cls, *xs):
-        return tuple.__new__(cls, xs)
-
-    def __getattr__(self, name):
-        if name in self._fields:
-            return self[self._fields.index(name)]
-        raise AttributeError(name)
-
-    def __repr__(self):
-        body = ",\n".join(f"{f}={x!r}" for f, x in zip(self._fields, self))
-        return f"symgrad.return_types.{self._name}(\n{body})"
-
-
-class SVD(_ReturnType):
+class SVD(ReturnType):
     """``(U, S, Vh)``, as returned by ``linalg.svd``."""
     __slots__ = ()
     _fields, _name = ("U", "S", "Vh"), "linalg_svd"
 
 
-class SVD_V(_ReturnType):
+class SVD_V(ReturnType):
     """``(U, S, V)``, as returned by ``svd``."""
     __slots__ = ()
     _fields, _name = ("U", "S", "V"), "svd"

@@ -2,6 +2,7 @@
 import numpy as np
 
 from .table import Op, export
+from .return_types import values_indices
 from ._util import call, with_out, dims, keep, reduced_count
 from ..tensor import Tensor, _wrapdim
 from .. import dtypes as _dt
@@ -231,7 +232,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @export()
 def nansum(input, dim=None, keepdim=False):
-    """Sum treating NaN as zero."""
+    """Sum treating NaN as zero (integers have none: a plain sum)."""
+    if input._data.dtype.kind != "f":
+        return sum(input, dim, keepdim)
     from .elementwise import where, isnan
     return sum(where(isnan(input), 0.0, input), dim, keepdim)
 
@@ -265,21 +268,6 @@ def _nonzero_dims(input, name, d):
             raise IndexError(f"{name}(): Expected reduction dim {k} to have non-zero size.")
 
 
-class _ValuesIndices(tuple):
-    """``(values, indices)`` as returned by ``max(dim)`` / ``min(dim)``."""
-
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
-
-    def __repr__(self):
-        return f"symgrad.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-
 def _single_dim(name, dim, kind):
     """PyTorch's argument-parser error for a ``dim`` that is not one int (keyword form)."""
     if dim is None or isinstance(dim, (int, np.integer)):
@@ -308,9 +296,7 @@ def _extreme(input, dim, keepdim, other, all_op, dim_op, name, pair_fn):
     if input._data.ndim == 0:      # dim 0 of a 0-dim tensor: the value itself, index 0
         input, keepdim = input.reshape(1), False
     _nonzero_dims(input, name, d)
-    r = _ValuesIndices(call(dim_op, input, dim=d, keepdim=keepdim))
-    r._name = name
-    return r
+    return values_indices(name)(*call(dim_op, input, dim=d, keepdim=keepdim))
 
 
 @export()
@@ -508,11 +494,14 @@ def cumprod(input, dim, *, dtype=None):
     return call(cumprod_op, input, dim=_wrapdim(dim, input._data.ndim))
 
 
-def _float(input, dtype):
+def _float(input, dtype, kernel, dim):
     if dtype is not None:
         return input.to(dtype)
     if input._data.dtype.kind != "f":
-        return input.to(_dt.get_default_dtype())
+        from ..engine import _TORCH_NAMES
+        last = "_lastdim" if dim in (-1, input._data.ndim - 1) or input._data.ndim == 0 else ""
+        raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for "
+                                  f"'{_TORCH_NAMES[input.dtype.name]}'")
     return input
 
 
@@ -524,7 +513,7 @@ def softmax(input, dim, dtype=None):
     >>> sg.tensor([0., 0.]).softmax(0)
     tensor([0.5000, 0.5000])
     """
-    input = _float(input, dtype)
+    input = _float(input, dtype, "softmax", dim)
     return call(softmax_op, input, dim=_wrapdim(dim, input._data.ndim))
 
 
@@ -536,7 +525,7 @@ def log_softmax(input, dim, dtype=None):
     >>> sg.tensor([0., 0.]).log_softmax(0)
     tensor([-0.6931, -0.6931])
     """
-    input = _float(input, dtype)
+    input = _float(input, dtype, "log_softmax", dim)
     return call(log_softmax_op, input, dim=_wrapdim(dim, input._data.ndim))
 
 

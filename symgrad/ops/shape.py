@@ -439,12 +439,17 @@ def expand(input, *sizes):
             [2, 2, 2]])
     """
     sizes = _shape_args(sizes)
+    return view_call(expand_op, input, shape=_expanded(input, sizes))
+
+
+def _expanded(input, sizes):
+    """The shape ``input`` expands to (``-1`` keeps a size), or PyTorch's error."""
     shp = input._data.shape
     nd = len(sizes) - len(shp)
     if nd < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
-                           "provided (" + str(len(sizes)) + ") must be greater or equal to the number of "
-                           "dimensions in the tensor (" + str(len(shp)) + ")")
+        raise RuntimeError(f"expand(symgrad.{engine._LEGACY_TYPE[input.dtype.name]}{{{list(shp)}}}, "
+                           f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater "
+                           f"or equal to the number of dimensions in the tensor ({len(shp)})")
     out = []
     for k, s in enumerate(sizes):
         if k < nd:
@@ -462,7 +467,7 @@ def expand(input, *sizes):
                                    f"Tensor sizes: {list(shp)}")
             else:
                 out.append(s)
-    return view_call(expand_op, input, shape=tuple(out))
+    return tuple(out)
 
 
 @export(function=False)
@@ -568,16 +573,21 @@ def getitem(self, key):
 
 def setitem(self, key, value):
     k = _norm_key(key, self._data.ndim)
+    if isinstance(value, (list, tuple)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a "
+                        f"symgrad.{engine._LEGACY_TYPE[self.dtype.name]}")
+    if isinstance(value, (int, float)) and self._data.dtype.kind in "iu":
+        from .elementwise import _bound
+        value = _bound(value, self.dtype)         # nan or out of range: PyTorch's overflow error
     if _is_basic(k):
         v = getitem(self, key)
-        if isinstance(value, Tensor) and value._data.ndim > v._data.ndim:
-            # as PyTorch: leading size-1 dims of the value are dropped
-            extra = value._data.ndim - v._data.ndim
-            if any(s != 1 for s in value._data.shape[:extra]):
-                raise RuntimeError(f"expand(torch.FloatTensor{{{list(value.shape)}}}, size={list(v.shape)}): the "
-                                   f"number of sizes provided ({v._data.ndim}) must be greater or equal to the "
-                                   f"number of dimensions in the tensor ({value._data.ndim})")
-            value = reshape(value, value._data.shape[extra:])
+        if isinstance(value, Tensor):
+            if value._data.ndim > v._data.ndim:
+                # as PyTorch: leading size-1 dims of the value are dropped
+                extra = value._data.ndim - v._data.ndim
+                if all(s == 1 for s in value._data.shape[:extra]):
+                    value = reshape(value, value._data.shape[extra:])
+            _expanded(value, v._data.shape)
         engine.call_inplace(copy_op, v, (value,), {})
     else:
         engine.call_inplace(index_put_op, self, (value,), {"key": k})

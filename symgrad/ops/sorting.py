@@ -4,7 +4,7 @@ The gradient of the values goes back to the positions they were taken from.
 Sorting has no closed form: in templates it is an opaque function."""
 from .table import Op, export
 from ._util import call
-from .reduce import _ValuesIndices
+from .return_types import values_indices
 from ..tensor import _wrapdim
 
 
@@ -33,9 +33,7 @@ def _pair(name, input, op, **params):
     vals, idx = call(op, x, **params)
     if flat:
         vals, idx = vals.reshape(()), idx.reshape(())
-    r = _ValuesIndices((vals, idx))
-    r._name = name
-    return r
+    return values_indices(name)(vals, idx)
 
 
 @export()
