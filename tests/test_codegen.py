@@ -173,3 +173,11 @@ def test_sum_of_exp_alone_still_overflows_as_its_value_does():
     out = x.exp().sum()
     with np.errstate(over="ignore"):
         assert np.isinf(out.evaluate()) and np.isinf(out.item())
+
+
+@pytest.mark.parametrize("shape,new", [((2, 3, 3), (9, 2)), ((2, 3, 2, 3), (9, 4)), ((2, 3, 4, 3), (9, 8))])
+def test_reshape_that_regroups_dims_evaluates_its_index_arithmetic_exactly(shape, new):
+    # floor((Mod(f, 2) + 2*floor(f/2))/3) at f = 15 is 5, but 1/3 + 14/3 in floats floors to 4
+    x = sg.tensor(np.arange(float(np.prod(shape))).reshape(shape), requires_grad=True)
+    (x.reshape(new) ** 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.evaluate(), 2 * x.detach().numpy())

@@ -179,7 +179,7 @@ class Compiler:
             # index arithmetic in integers: floor(m/12 - 1/12) in floats is
             # floor(0.99999...) = 0 at m = 13
             num, den = sp.fraction(sp.together(e.args[0]))
-            if den.is_Integer and den > 0 and all(r.is_Integer for r in num.atoms(sp.Rational)):
+            if den.is_Integer and den > 0 and (num.is_integer or all(r.is_Integer for r in num.atoms(sp.Rational))):
                 q = int(den)
                 if isinstance(e, sp.floor):
                     return self._elementwise(lambda a: a // q, (num,), scope)
