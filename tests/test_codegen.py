@@ -181,3 +181,23 @@ def test_reshape_that_regroups_dims_evaluates_its_index_arithmetic_exactly(shape
     x = sg.tensor(np.arange(float(np.prod(shape))).reshape(shape), requires_grad=True)
     (x.reshape(new) ** 2).sum().backward()
     np.testing.assert_array_equal(x.grad.evaluate(), 2 * x.detach().numpy())
+
+
+@pytest.mark.parametrize("key", [([0, 1], 0), (slice(None, 2), [0, 2]), (slice(1, None), [0, 2]),
+                                 ([0, 2], slice(None, 2)), (1, [0, 3]), ([[0], [2]], [1, 3])])
+@pytest.mark.parametrize("write", ["assign", "scale"])
+def test_setitem_with_index_arrays_beside_ints_and_slices(key, write):
+    # the int/slice part of the key limits the written positions as much as the arrays do
+    x = sg.tensor(np.arange(1.0, 13.0).reshape(3, 4), dtype=sg.float64, requires_grad=True)
+    v = x * 3
+    if write == "assign":
+        v[key] = 5.0
+    else:
+        v[key] *= 2
+    (v * sg.arange(12.0, dtype=sg.float64).view(3, 4)).sum().backward()
+    mask = np.zeros((3, 4))
+    mask[key] = 1
+    w = np.arange(12.0).reshape(3, 4)
+    want = 3 * w * ((1 - mask) + (2 * mask if write == "scale" else 0))
+    np.testing.assert_array_equal(x.grad.numpy(), want)
+    np.testing.assert_array_equal(x.grad.evaluate(), want)

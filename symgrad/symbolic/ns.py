@@ -779,7 +779,10 @@ def index_put(a, key, v):
     value, cond, advanced = _placed(a.shape, key, T(at(v, oshape), oshape) if v.shape != oshape else v)
     if advanced:
         if v.e == 0:
-            hit, _, _ = _placed(a.shape, key, T(sp.Integer(1), oshape))
+            # the int and slice parts of the key limit where it writes as much as the index arrays do
+            hit, where, _ = _placed(a.shape, key, T(sp.Integer(1), oshape))
+            if where is not sp.true:
+                hit = Piecewise((hit, where), (0, True))
             return T(numeric(a.e) * (1 - sp.Min(1, hit)), a.shape)
         raise NoClosedForm("index_put with advanced indices")
     if cond is sp.true:
