@@ -899,3 +899,19 @@ def test_named_return_types_and_integer_nansum():
     assert type(sg.ones(3).sort()).__name__ == "sort"
     n = sg.tensor([1, 2]).nansum()
     assert n.dtype is sg.int64 and n.item() == 3
+
+
+def test_fmax_fmin_ignore_nan_in_values_and_gradients():
+    nan = float("nan")
+    a = sg.tensor([nan, 1.0, 2.0, nan, 3.0], requires_grad=True)
+    b = sg.tensor([-1.6, nan, 2.0, nan, 1.0], requires_grad=True)
+    y = sg.fmax(a, b)
+    np.testing.assert_array_equal(y.detach().numpy(), np.float32([-1.6, 1.0, 2.0, nan, 3.0]))
+    assert type(y.grad_fn).__name__ == "FmaxBackward0"
+    y.sum().backward()
+    assert a.grad.tolist() == [0, 1, 1, 1, 1] and b.grad.tolist() == [1, 0, 0, 0, 0]
+    a.grad = b.grad = None
+    y = sg.fmin(a, b)
+    np.testing.assert_array_equal(y.detach().numpy(), np.float32([-1.6, 1.0, 2.0, nan, 1.0]))
+    y.sum().backward()
+    assert a.grad.tolist() == [0, 1, 1, 1, 0] and b.grad.tolist() == [1, 0, 0, 0, 1]

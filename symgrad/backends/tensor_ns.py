@@ -28,7 +28,8 @@ exp, log, sin, cos, tan, sqrt, sign, abs = _ew.exp, _ew.log, _ew.sin, _ew.cos, _
 sinh, cosh, tanh, sigmoid, erf = _ew.sinh, _ew.cosh, _ew.tanh, _ew.sigmoid, _ew.erf
 floor, ceil, trunc, expm1, log1p = _ew.floor, _ew.ceil, _ew.trunc, _ew.expm1, _ew.log1p
 arcsin, arccos, arctan, arctan2 = _ew.asin, _ew.acos, _ew.atan, _ew.atan2
-maximum, minimum, isfinite = _ew.maximum, _ew.minimum, _ew.isfinite
+maximum, minimum, isfinite, isnan = _ew.maximum, _ew.minimum, _ew.isfinite, _ew.isnan
+fmax, fmin = _ew.fmax, _ew.fmin
 matmul = _la.matmul
 
 

@@ -116,6 +116,15 @@ minimum_op = Op("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b)
                 (lambda xp, g, ans, a, b: xp.where(a < b, g, xp.where(a == b, g / 2, 0)),
                  lambda xp, g, ans, a, b: xp.where(b < a, g, xp.where(a == b, g / 2, 0))),
                 dtypes="promote")
+# fmax/fmin ignore a NaN operand; a tie and a NaN ``b`` send the gradient to ``a``
+fmax_op = Op("fmax", "FmaxBackward0", lambda xp, a, b: xp.fmax(a, b),
+             (lambda xp, g, ans, a, b: xp.where((a >= b) | xp.isnan(b), g, 0),
+              lambda xp, g, ans, a, b: xp.where((a >= b) | xp.isnan(b), 0, g)),
+             dtypes="promote")
+fmin_op = Op("fmin", "FminBackward0", lambda xp, a, b: xp.fmin(a, b),
+             (lambda xp, g, ans, a, b: xp.where((a <= b) | xp.isnan(b), g, 0),
+              lambda xp, g, ans, a, b: xp.where((a <= b) | xp.isnan(b), 0, g)),
+             dtypes="promote")
 where_op = Op("where", "WhereBackward0", lambda xp, c, a, b: xp.where(c, a, b),
               (None,
                lambda xp, g, ans, c, a, b: xp.where(c, g, 0),
@@ -366,8 +375,21 @@ def minimum(input, other, *, out=None):
     return with_out(call(minimum_op, input, other), out, "minimum")
 
 
-fmax = export("fmax")(maximum)
-fmin = export("fmin")(minimum)
+@export()
+def fmax(input, other, *, out=None):
+    """Elementwise maximum that ignores NaN: NaN only where both are NaN.
+
+    >>> import symgrad as sg
+    >>> sg.fmax(sg.tensor([float("nan"), 1.]), sg.tensor([2., float("nan")]))
+    tensor([2., 1.])
+    """
+    return with_out(call(fmax_op, input, other), out, "fmax")
+
+
+@export()
+def fmin(input, other, *, out=None):
+    """Elementwise minimum that ignores NaN."""
+    return with_out(call(fmin_op, input, other), out, "fmin")
 
 
 @export()

@@ -132,6 +132,9 @@ def minimum(a, b):
     return binary(lambda x, y: sp.Min(numeric(x), numeric(y)), a, b)
 
 
+fmax, fmin = maximum, minimum       # closed forms are over the reals: no NaN to ignore
+
+
 def remainder(a, b):
     return binary(sp.Mod, a, b)
 

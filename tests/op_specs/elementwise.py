@@ -9,7 +9,8 @@ def pos(lo=0.2, hi=2.0):
 
 for name, ref in [("add", lambda xp, a, b: a + b), ("sub", lambda xp, a, b: a - b),
                   ("mul", lambda xp, a, b: a * b), ("maximum", lambda xp, a, b: xp.maximum(a, b)),
-                  ("minimum", lambda xp, a, b: xp.minimum(a, b)), ("atan2", lambda xp, a, b: xp.arctan2(a, b))]:
+                  ("minimum", lambda xp, a, b: xp.minimum(a, b)), ("atan2", lambda xp, a, b: xp.arctan2(a, b)),
+                  ("fmax", lambda xp, a, b: xp.fmax(a, b)), ("fmin", lambda xp, a, b: xp.fmin(a, b))]:
     spec(name, lambda sg, a, b, n=name: getattr(sg, n)(a, b), ref, BINARY_SHAPES)
 
 spec("add_alpha", lambda sg, a, b: sg.add(a, b, alpha=2.5), lambda xp, a, b: a + 2.5 * b, BINARY_SHAPES)
