@@ -363,7 +363,8 @@ def call(op, *inputs, **params):
 def _check_outputs(node, ts):
     # a rule that reads the op's outputs needs them unchanged at backward time
     if node.ans is not None:
-        node.checks.extend((t._vc, 0, -k - 1) for k, t in enumerate(ts))
+        read = node.op.ans_outputs()
+        node.checks.extend((t._vc, 0, -k - 1) for k, t in enumerate(ts) if read is None or k in read)
     return ts
 
 
@@ -950,8 +951,12 @@ def _release(node, retain_graph):
     for t, e in zip_longest(node.saved, node.edges):
         if isinstance(t, Tensor):
             a = t._data
-            t = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0]) if e is None and symbolic \
-                else _Meta(a.shape, a.dtype)
+            if e is None and symbolic:
+                m = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0])
+                m.held = t.__dict__.get("_held")      # a closed form built before keeps its identity
+                t = m
+            else:
+                t = _Meta(a.shape, a.dtype)
         saved.append(t)
     node.saved = saved
     node.ans = None

@@ -787,3 +787,59 @@ def test_create_graph_stores_a_copy_as_pytorch():
     assert b.grad is not a.grad and not np.may_share_memory(a.grad.detach().numpy(), b.grad.detach().numpy())
     g, = sg.autograd.grad(a.grad.sum(), a)
     np.testing.assert_array_equal(g.numpy(), np.full(3, 2.0))
+
+
+# ------------------------------------------ outputs that backward never reads
+@pytest.mark.parametrize("make", [
+    lambda x: sg.nn.functional.mse_loss(x, x * 2), lambda x: sg.nn.functional.huber_loss(x, x * 2),
+    lambda x: x.max(1).values, lambda x: x.min(1).values, lambda x: x.sort(1).values,
+])
+def test_output_not_read_by_backward_may_change_in_place(make):
+    # as PyTorch: only saved values are version-checked (max's rule reads the indices, not the values)
+    x = sg.tensor([[0.5, 1.0]], requires_grad=True)
+    y = make(x)
+    y.mul_(2)
+    y.sum().backward()
+    assert x.grad is not None and np.isfinite(x.grad.numpy()).all()
+
+
+def test_output_read_by_backward_is_still_checked():
+    x = sg.tensor([0.5, 1.0], requires_grad=True)
+    y = x.exp()
+    y.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+
+
+# ----------------------------------------------- PyTorch's numeric conventions
+def test_std_gradient_where_std_is_zero_is_zero():
+    x = sg.tensor([[1.0, 1.0], [2.0, 3.0]], requires_grad=True)
+    x.std(1, unbiased=False).sum().backward()
+    assert x.grad.tolist() == [[0.0, 0.0], [-0.5, 0.5]]
+    y = sg.tensor([[4.0]], requires_grad=True)
+    (y.std(-1, unbiased=False) * 0 + y).sum().backward()
+    assert y.grad.tolist() == [[1.0]]
+
+
+def test_max_gradient_stays_at_the_maximum():
+    x = sg.tensor([1.0, 3.0, 2.0], requires_grad=True)
+    x.max().backward(sg.tensor(float("nan")))
+    g = x.grad.numpy()
+    assert np.isnan(g[1]) and g[0] == 0 and g[2] == 0
+
+
+def test_sigmoid_saturates_where_pytorch_does():
+    v = sg.sigmoid(sg.tensor([37.0, -800.0, 0.0], dtype=sg.float64)).tolist()
+    assert v == [1.0, 0.0, 0.5]
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax", "logsumexp"])
+def test_softmax_family_on_an_empty_dim_and_on_0d(fn):
+    x = sg.randn(2, 3, dtype=sg.float64, requires_grad=True)
+    y = getattr(x[:, :0], fn)(1)
+    assert y.shape == ((2,) if fn == "logsumexp" else (2, 0))
+    z = sg.tensor(-2.3, dtype=sg.float64, requires_grad=True)
+    out = getattr(z, fn)(0)
+    want = {"softmax": 1.0, "log_softmax": 0.0, "logsumexp": -2.3}[fn]
+    assert out.item() == pytest.approx(want)
+    assert float(out.evaluate()) == pytest.approx(want)

@@ -201,3 +201,11 @@ def test_setitem_with_index_arrays_beside_ints_and_slices(key, write):
     want = 3 * w * ((1 - mask) + (2 * mask if write == "scale" else 0))
     np.testing.assert_array_equal(x.grad.numpy(), want)
     np.testing.assert_array_equal(x.grad.evaluate(), want)
+
+
+def test_evaluate_after_backward_keeps_temporary_constants():
+    x = sg.tensor([-0.56, 0.33], requires_grad=True, dtype=sg.float64)
+    out = (x * 2 * sg.tensor([-2.2, -1.1], dtype=sg.float64)).sum()
+    before = out.evaluate()
+    out.backward()
+    assert out.evaluate() == before == pytest.approx(out.item())

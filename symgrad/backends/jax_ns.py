@@ -122,5 +122,5 @@ def adjugate(a):
 
 def shift(a, axis):
     """The max along ``axis`` (non-finite -> 0), subtracted before ``exp`` for stability."""
-    m = _jnp.max(a, axis=axis, keepdims=True)
+    m = _jnp.max(a, axis=axis, keepdims=True, initial=-_jnp.inf)
     return _jnp.where(_jnp.isfinite(m), m, 0)

@@ -107,8 +107,10 @@ def _along_index(index, axis):
 
 
 def sigmoid(a):
-    # exp(-logaddexp(0, -a)) never overflows, unlike 1 / (1 + exp(-a))
-    return _np.exp(-_np.logaddexp(0, -a)).astype(_np.result_type(a), copy=False)
+    # PyTorch's formula, so that saturation happens where it does there
+    # (sigmoid(37.) is exactly 1); exp(-a) overflowing to inf gives 0
+    with _np.errstate(over="ignore"):
+        return 1 / (1 + _np.exp(-a))
 
 
 _erf = _np.frompyfunc(__import__("math").erf, 1, 1)
@@ -188,6 +190,8 @@ def amax_keepdims(a, axis):
     moving the axis outermost first makes it one vectorised pass per slice."""
     if (axis == -1 or axis == a.ndim - 1) and a.ndim > 1 and a.shape[-1] <= 32 and a.size >= 256:
         return _np.ascontiguousarray(a.T).max(axis=0).T[..., None]
+    if a.size == 0:          # no maximum to take: -inf, which shift turns into 0
+        return _np.max(a, axis=axis, keepdims=True, initial=-_np.inf)
     return _np.max(a, axis=axis, keepdims=True)
 
 

@@ -83,15 +83,15 @@ def _huber_vjp(xp, g, ans, a, b, reduction, delta):
 
 mse_loss_op = Op("mse_loss", "MseLossBackward0",
                  lambda xp, a, b, reduction: _reduce(xp, (a - b) * (a - b), reduction),
-                 (_mse_vjp, lambda xp, g, ans, a, b, reduction: -_mse_vjp(xp, g, ans, a, b, reduction)),
+                 (_mse_vjp, lambda xp, g, ans, a, b, reduction: -_mse_vjp(xp, g, None, a, b, reduction)),
                  dtypes="promote")
 smooth_l1_loss_op = Op("smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_fwd,
                        (_smooth_l1_vjp,
-                        lambda xp, g, ans, a, b, reduction, beta: -_smooth_l1_vjp(xp, g, ans, a, b, reduction, beta)),
+                        lambda xp, g, ans, a, b, reduction, beta: -_smooth_l1_vjp(xp, g, None, a, b, reduction, beta)),
                        dtypes="promote")
 huber_loss_op = Op("huber_loss", "HuberLossBackward0", _huber_fwd,
                    (_huber_vjp,
-                    lambda xp, g, ans, a, b, reduction, delta: -_huber_vjp(xp, g, ans, a, b, reduction, delta)),
+                    lambda xp, g, ans, a, b, reduction, delta: -_huber_vjp(xp, g, None, a, b, reduction, delta)),
                    dtypes="promote")
 
 

@@ -27,7 +27,7 @@ def _mean_vjp(xp, g, ans, a, dim, keepdim):
 def _extreme_vjp(xp, g, ans, a, dim, keepdim):
     # ties share the gradient evenly, as PyTorch's amax/amin and max()
     mask = a == keep(xp, ans, dim, keepdim)
-    return mask * (keep(xp, g, dim, keepdim) / xp.sum(mask, axis=dim, keepdims=True))
+    return xp.where(mask, keep(xp, g, dim, keepdim) / xp.sum(mask, axis=dim, keepdims=True), 0)
 
 
 def _select_vjp(xp, g, ans, a, dim, keepdim):
@@ -64,7 +64,8 @@ def _var_vjp(xp, g, ans, a, dim, correction, keepdim):
 
 def _std_vjp(xp, g, ans, a, dim, correction, keepdim):
     n = reduced_count(a.shape, dim)
-    gs = keep(xp, g / (2 * ans), dim, keepdim)
+    # as PyTorch: where the std is 0 (all values equal) its gradient is 0, not 0/0
+    gs = keep(xp, xp.where(ans == 0, 0, g / (2 * xp.where(ans == 0, 1, ans))), dim, keepdim)
     return gs * (2 * (a - xp.mean(a, axis=dim, keepdims=True)) / (n - correction))
 
 
@@ -514,7 +515,7 @@ def softmax(input, dim, dtype=None):
     tensor([0.5000, 0.5000])
     """
     input = _float(input, dtype, "softmax", dim)
-    return call(softmax_op, input, dim=_wrapdim(dim, input._data.ndim))
+    return call(softmax_op, input, dim=_softmax_dim(input, dim))
 
 
 @export()
@@ -526,7 +527,13 @@ def log_softmax(input, dim, dtype=None):
     tensor([-0.6931, -0.6931])
     """
     input = _float(input, dtype, "log_softmax", dim)
-    return call(log_softmax_op, input, dim=_wrapdim(dim, input._data.ndim))
+    return call(log_softmax_op, input, dim=_softmax_dim(input, dim))
+
+
+def _softmax_dim(input, dim):
+    nd = input._data.ndim
+    d = _wrapdim(dim, nd or 1)
+    return d if nd else ()          # a 0-d tensor: nothing to normalise over
 
 
 @export()

@@ -62,6 +62,16 @@ class Op:
             self._reads = tuple(_reads_of(f, variadic=self.variadic) for f in rules)
         return self._reads
 
+    def ans_outputs(self):
+        """The outputs some rule reads (None: all of them)."""
+        outs = set()
+        for ra, _ in self.reads():
+            if ra is True:
+                return None
+            if ra:
+                outs |= ra
+        return outs
+
     def __repr__(self):
         return f"Op({self.name!r}, grad_fn={self.grad_fn!r})"
 
@@ -89,11 +99,33 @@ def _reads_of(fn, variadic):
             used.update(vs)
     fixed = 4 if variadic else 3          # (xp, [k,] g, ans)
     inputs = names[fixed:]
+    ans = _ans_read(names[fixed - 1], used, ins)
     if code.co_flags & 0x04:              # *inputs: any use of the tuple reads them all
         star = code.co_varnames[code.co_argcount + code.co_kwonlyargcount]
         if star in used:
-            return (names[fixed - 1] in used, "all")
-    return (names[fixed - 1] in used, {k for k, n in enumerate(inputs) if n in used})
+            return (ans, "all")
+    return (ans, {k for k, n in enumerate(inputs) if n in used})
+
+
+def _ans_read(name, used, ins):
+    """False, True (all of ``ans``) or the output positions read as ``ans[k]``
+    (an output the rules never read may change in place before backward)."""
+    if name not in used:
+        return False
+    outs = set()
+    for k, i in enumerate(ins):
+        if i.argval != name or not (i.opname.startswith("LOAD_FAST") or i.opname == "LOAD_DEREF"):
+            continue
+        c, s = (ins[k + 1], ins[k + 2]) if k + 2 < len(ins) else (None, None)
+        if c is None or c.opname != "LOAD_CONST" or type(c.argval) is not int or not (
+                s.opname == "BINARY_SUBSCR" or s.opname == "BINARY_OP" and s.argrepr == "[]"):
+            return True
+        outs.add(c.argval)
+    return frozenset(outs) if outs and name not in _closure_names(ins) else True
+
+
+def _closure_names(ins):
+    return {i.argval for i in ins if i.opname in ("LOAD_CLOSURE", "MAKE_CELL")}
 
 
 def export(name=None, method=True, function=True):
