@@ -209,3 +209,10 @@ def test_evaluate_after_backward_keeps_temporary_constants():
     before = out.evaluate()
     out.backward()
     assert out.evaluate() == before == pytest.approx(out.item())
+
+
+def test_evaluate_gives_the_tensors_dtype_for_a_constant_closed_form():
+    x = sg.tensor([[-0.56, 0.33]], requires_grad=True, dtype=sg.float64)
+    (x + 1).sum().backward()
+    v = x.grad.evaluate()
+    assert v.dtype == np.float64 and v.tolist() == [[1.0, 1.0]]

@@ -98,7 +98,13 @@ def evaluate(t, backend="numpy"):
            [4.5, 4.5]], dtype=float32)
     """
     f, leaves = lambdify(t, backend)
-    return f(*[l._data for l in leaves])
+    r = f(*[l._data for l in leaves])
+    if backend == "numpy":
+        import numpy as np
+        r = np.asarray(r)
+        if r.dtype != t._data.dtype:        # a closed form that is an integer constant: the tensor's dtype
+            r = r.astype(t._data.dtype)
+    return r
 
 
 def _lhs(t, latex=False):
