@@ -915,3 +915,33 @@ def test_fmax_fmin_ignore_nan_in_values_and_gradients():
     np.testing.assert_array_equal(y.detach().numpy(), np.float32([-1.6, 1.0, 2.0, nan, 1.0]))
     y.sum().backward()
     assert a.grad.tolist() == [0, 1, 1, 1, 0] and b.grad.tolist() == [1, 0, 0, 0, 1]
+
+
+# ------------------------------------------------- bool kernels, clamp_ casts
+@pytest.mark.parametrize("name,exc,text", [
+    ("abs", NotImplementedError, "\"abs_cpu\" not implemented for 'Bool'"),
+    ("floor", NotImplementedError, "\"floor_vml_cpu\" not implemented for 'Bool'"),
+    ("ceil", NotImplementedError, "\"ceil_vml_cpu\" not implemented for 'Bool'"),
+    ("trunc", NotImplementedError, "\"trunc_vml_cpu\" not implemented for 'Bool'"),
+    ("round", NotImplementedError, "\"round_vml_cpu\" not implemented for 'Bool'"),
+    ("frac", NotImplementedError, "\"frac_cpu\" not implemented for 'Bool'"),
+    ("relu", RuntimeError, "Boolean inputs not supported for relu"),
+])
+@pytest.mark.parametrize("inplace", [False, True])
+def test_bool_tensors_have_no_such_kernel(name, exc, text, inplace):
+    with pytest.raises(exc) as e:
+        getattr(sg.tensor([True, False]), name + ("_" if inplace else ""))()
+    assert str(e.value) == text
+    assert getattr(sg.tensor([1, -2]), name)().dtype is sg.int64       # integers are fine
+
+
+@pytest.mark.parametrize("dtype,bounds,text", [
+    ("bool", (0, 1), "result type Long can't be cast to the desired output type bool"),
+    ("int64", (0.5, 3.5), "result type Float can't be cast to the desired output type long int"),
+    ("int8", (0.5, None), "result type Float can't be cast to the desired output type signed char"),
+])
+def test_in_place_clamp_refuses_wider_bounds(dtype, bounds, text):
+    with pytest.raises(RuntimeError) as e:
+        sg.zeros(2, dtype=getattr(sg, dtype)).clamp_(*bounds)
+    assert str(e.value) == text
+    assert sg.zeros(2, dtype=sg.uint8).clamp_(-1).tolist() == [255, 255]

@@ -431,6 +431,15 @@ def lerp(input, end, weight):
 
 
 # ===================================================================== unary
+def _not_bool(kernel, a):
+    """``a``, unless it is bool: PyTorch has no such kernel for bools."""
+    if getattr(a, "dtype", None) == np.bool_:
+        if kernel == "relu":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+    return a
+
+
 def _unary(name, grad_fn, forward, vjp, dtypes="float", example=None, aliases=()):
     op = Op(name, grad_fn, forward, (vjp,) if vjp is not None else (), dtypes=dtypes,
             differentiable=vjp is not None)
@@ -456,7 +465,7 @@ def _unary(name, grad_fn, forward, vjp, dtypes="float", example=None, aliases=()
     return op, fn
 
 
-abs_op, abs = _unary("abs", "AbsBackward0", lambda xp, a: xp.abs(a),
+abs_op, abs = _unary("abs", "AbsBackward0", lambda xp, a: xp.abs(_not_bool("abs_cpu", a)),
                      lambda xp, g, ans, a: g * xp.sign(a), dtypes="keep",
                      example=("sg.tensor([-1.5, 2.0])", "tensor([1.5000, 2.0000])"), aliases=("absolute",))
 sign_op, sign = _unary("sign", "SignBackward0", lambda xp, a: xp.sign(a),
@@ -524,19 +533,19 @@ sigmoid_op, sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, a: xp.sig
 erf_op, erf = _unary("erf", "ErfBackward0", lambda xp, a: xp.erf(a),
                      lambda xp, g, ans, a: g * xp.two_over_sqrt_pi * xp.exp(-a * a),
                      example=("sg.tensor([0.])", "tensor([0.])"))
-relu_op, relu = _unary("relu", "ReluBackward0", lambda xp, a: xp.maximum(a, 0),
+relu_op, relu = _unary("relu", "ReluBackward0", lambda xp, a: xp.maximum(_not_bool("relu", a), 0),
                        lambda xp, g, ans, a: xp.where(ans > 0, g, 0), dtypes="keep",
                        example=("sg.tensor([-1., 2.])", "tensor([0., 2.])"))
-floor_op, floor = _unary("floor", "FloorBackward0", lambda xp, a: xp.floor(a),
+floor_op, floor = _unary("floor", "FloorBackward0", lambda xp, a: xp.floor(_not_bool("floor_vml_cpu", a)),
                          lambda xp, g, ans, a: g * 0, dtypes="keep",
                          example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -2.])"))
-ceil_op, ceil = _unary("ceil", "CeilBackward0", lambda xp, a: xp.ceil(a),
+ceil_op, ceil = _unary("ceil", "CeilBackward0", lambda xp, a: xp.ceil(_not_bool("ceil_vml_cpu", a)),
                        lambda xp, g, ans, a: g * 0, dtypes="keep",
                        example=("sg.tensor([1.5, -1.5])", "tensor([ 2., -1.])"))
-trunc_op, trunc = _unary("trunc", "TruncBackward0", lambda xp, a: xp.trunc(a),
+trunc_op, trunc = _unary("trunc", "TruncBackward0", lambda xp, a: xp.trunc(_not_bool("trunc_vml_cpu", a)),
                          lambda xp, g, ans, a: g * 0, dtypes="keep", aliases=("fix",),
                          example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -1.])"))
-frac_op, frac = _unary("frac", "FracBackward0", lambda xp, a: a - xp.trunc(a),
+frac_op, frac = _unary("frac", "FracBackward0", lambda xp, a: _not_bool("frac_cpu", a) - xp.trunc(a),
                        lambda xp, g, ans, a: g, dtypes="keep",
                        example=("sg.tensor([1.5, -1.5])", "tensor([ 0.5000, -0.5000])"))
 square_op = None
@@ -555,7 +564,7 @@ def square(input, *, out=None):
 
 # decimals=None: round() (RoundBackward0); given, even 0, it is round.decimals (RoundBackward1)
 round_op = Op("round", lambda p: "RoundBackward0" if p["decimals"] is None else "RoundBackward1",
-              lambda xp, a, decimals: xp.round(a, decimals or 0),
+              lambda xp, a, decimals: xp.round(_not_bool("round_vml_cpu", a), decimals or 0),
               (lambda xp, g, ans, a, decimals: g * 0,), dtypes="keep")
 
 
@@ -937,7 +946,23 @@ def clamp_(self, min=None, max=None):
     """In-place ``clamp``; returns ``self``."""
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         return engine.call_inplace(clamp_tensor_op, self, (min, max), {})
+    dt = _dt.result_type(self, min, max)
+    if dt._cat > self.dtype._cat:
+        # clamp_ names the target by its C type, unlike other in-place ops
+        raise RuntimeError(f"result type {engine._TORCH_NAMES[dt.name]} can't be cast to the desired output "
+                           f"type {_GCC_NAMES[self.dtype.name]}")
+    min, max = _bound(min, self.dtype), _bound(max, self.dtype)
     return engine.call_inplace(clamp_op, self, (), {"min": min, "max": max})
+
+
+_GCC_NAMES = {"bool": "bool", "int8": "signed char", "uint8": "unsigned char", "int16": "short int",
+              "int32": "int", "int64": "long int"}
+
+
+@export(function=False)
+def round_(self, *, decimals=None):
+    """In-place ``round``; returns ``self``."""
+    return engine.call_inplace(round_op, self, (), {"decimals": decimals})
 
 
 def neg_(self):
