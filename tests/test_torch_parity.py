@@ -945,3 +945,25 @@ def test_in_place_clamp_refuses_wider_bounds(dtype, bounds, text):
         sg.zeros(2, dtype=getattr(sg, dtype)).clamp_(*bounds)
     assert str(e.value) == text
     assert sg.zeros(2, dtype=sg.uint8).clamp_(-1).tolist() == [255, 255]
+
+
+@pytest.mark.parametrize("key,text", [
+    (lambda sg: 1.5, "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
+                     "indices (got float)"),
+    (lambda sg: ([0, 1], [0, 1, 2]), "shape mismatch: indexing tensors could not be broadcast together with "
+                                     "shapes [2], [3]"),
+    (lambda sg: sg.tensor([True, False, True]), "The shape of the mask [3] at index 0 does not match the shape of "
+                                                "the indexed tensor [2, 3] at index 0"),
+    (lambda sg: (slice(None), sg.tensor([True, False])), "The shape of the mask [2] at index 0 does not match the "
+                                                         "shape of the indexed tensor [2, 3] at index 1"),
+])
+@pytest.mark.parametrize("write", [False, True])
+def test_advanced_index_errors(key, text, write):
+    x = sg.arange(6.0).view(2, 3)
+    with pytest.raises(IndexError) as e:
+        if write:
+            x[key(sg)] = 0.0
+        else:
+            x[key(sg)]
+    assert str(e.value) == text
+    assert x[..., sg.tensor([True, False, True])].tolist() == [[0.0, 2.0], [3.0, 5.0]]

@@ -482,6 +482,39 @@ def broadcast_to(input, size):
 
 
 # ================================================================= indexing
+def _check_advanced(key, shape):
+    """PyTorch's errors for a key with index arrays or masks, before numpy words them."""
+    arrays, d = [], 0
+    n_spec = sum(1 for k in key if k is not None and k is not Ellipsis
+                 for _ in range(k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1))
+    for k in key:
+        if k is Ellipsis:
+            d += len(shape) - n_spec
+            continue
+        if k is None:
+            continue
+        if isinstance(k, np.ndarray):
+            if k.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            if k.dtype == np.bool_:
+                for j, s in enumerate(k.shape):
+                    if d + j >= len(shape) or s != shape[d + j]:
+                        raise IndexError(f"The shape of the mask {list(k.shape)} at index {j} does not match the "
+                                         f"shape of the indexed tensor {list(shape)} at index {d + j}")
+                d += k.ndim
+                continue
+            arrays.append(k.shape)
+        elif not isinstance(k, (slice, int, np.integer, bool, np.bool_)):
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(k).__name__})")
+        d += 1
+    try:
+        np.broadcast_shapes(*arrays)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + ", ".join(str(list(s)) for s in arrays)) from None
+
+
 def _is_basic(key):
     for k in key:
         if k is None or k is Ellipsis or isinstance(k, slice):
@@ -562,9 +595,7 @@ def getitem(self, key):
         if Ellipsis not in k:
             k = k + (Ellipsis,)
         return view_call(getitem_op, self, key=k, name=_basic_name(k, self._data.shape))
-    for x in k:
-        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    _check_advanced(k, self._data.shape)
     try:
         return call(index_op, self, key=k)
     except IndexError as e:
@@ -590,6 +621,7 @@ def setitem(self, key, value):
             _expanded(value, v._data.shape)
         engine.call_inplace(copy_op, v, (value,), {})
     else:
+        _check_advanced(k, self._data.shape)
         engine.call_inplace(index_put_op, self, (value,), {"key": k})
 
 
