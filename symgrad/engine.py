@@ -874,9 +874,10 @@ def _result(g, contrib, key):
 
 _NO_CLOSED_FORM = ("bw", None, None)      # a gradient computed with symbolic recording off
 MAX_PASSES = 64
-_STALE = ("unknown", "this gradient sums backward passes taken at different values of the leaves (one was "
-                     "changed in place or through .data between them), so no closed form in the current leaves "
-                     "gives it; zero the gradient between steps (optimizer.zero_grad()) to record it again")
+_STALE = ("unknown", "this gradient sums backward passes between which a tensor outside the graphs was written "
+                     "in place or through .data (a leaf, a constant, an optimizer step), so it may not be one "
+                     "formula in the current values; zero the gradient between steps (optimizer.zero_grad()) to "
+                     "record it again")
 _TOO_MANY = ("unknown", f"this gradient sums more than {MAX_PASSES} backward passes; symgrad keeps the closed "
                         f"forms of at most {MAX_PASSES} (each holds its graph's constants); zero the gradient to "
                         "record it again")

@@ -967,3 +967,25 @@ def test_advanced_index_errors(key, text, write):
             x[key(sg)]
     assert str(e.value) == text
     assert x[..., sg.tensor([True, False, True])].tolist() == [[0.0, 2.0], [3.0, 5.0]]
+
+
+def test_norm_gradient_at_a_zero_entry_for_p_below_two():
+    for p in (1.5, 0.5):
+        x = sg.tensor([0.0, 1.0], requires_grad=True)
+        x.norm(p=p).backward()
+        assert x.grad.tolist() == [0.0, 1.0]
+
+
+def test_maximum_minimum_send_the_gradient_to_both_at_a_nan():
+    nan = float("nan")
+    for f in (sg.maximum, sg.minimum):
+        a = sg.tensor([nan, 1.0, 2.0], requires_grad=True)
+        b = sg.tensor([1.0, nan, 2.0], requires_grad=True)
+        f(a, b).sum().backward()
+        assert a.grad.tolist() == b.grad.tolist() == [1.0, 1.0, 0.5]
+
+
+def test_clone_of_an_expanded_tensor_is_row_major():
+    c = sg.arange(3.0).view(1, 3).expand(2, 1, 3).clone()
+    assert c.stride() == (3, 3, 1) and c.view(-1).tolist() == [0.0, 1.0, 2.0] * 2
+    assert sg.arange(12.0).view(3, 4).t()[::2].clone().stride() == (1, 2)      # stride order kept

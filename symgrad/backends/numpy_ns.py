@@ -127,6 +127,10 @@ def flip(a, axis=None):
 
 
 def copy(a, order="K"):
+    # as PyTorch's clone, the order of the strides is kept (a transposed copy
+    # stays transposed), except for an expanded tensor, copied row-major
+    if order == "K" and isinstance(a, _np.ndarray) and 0 in a.strides and a.size > 1:
+        order = "C"
     return _np.array(a, copy=True, order=order)
 
 

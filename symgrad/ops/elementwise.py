@@ -108,13 +108,15 @@ fmod_tensor_op = Op("fmod_tensor", "FmodBackward1", *_fmod, dtypes="promote")
 atan2_op = Op("atan2", "Atan2Backward0", lambda xp, a, b: xp.arctan2(a, b),
               (lambda xp, g, ans, a, b: g * b / (a * a + b * b),
                lambda xp, g, ans, a, b: -g * a / (a * a + b * b)), dtypes="float")
+# ties share the gradient; where a NaN makes both comparisons false, both
+# inputs receive it, as in PyTorch
 maximum_op = Op("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b),
-                (lambda xp, g, ans, a, b: xp.where(a > b, g, xp.where(a == b, g / 2, 0)),
-                 lambda xp, g, ans, a, b: xp.where(b > a, g, xp.where(a == b, g / 2, 0))),
+                (lambda xp, g, ans, a, b: xp.where(a < b, 0, xp.where(a == b, g / 2, g)),
+                 lambda xp, g, ans, a, b: xp.where(b < a, 0, xp.where(a == b, g / 2, g))),
                 dtypes="promote")
 minimum_op = Op("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b),
-                (lambda xp, g, ans, a, b: xp.where(a < b, g, xp.where(a == b, g / 2, 0)),
-                 lambda xp, g, ans, a, b: xp.where(b < a, g, xp.where(a == b, g / 2, 0))),
+                (lambda xp, g, ans, a, b: xp.where(a > b, 0, xp.where(a == b, g / 2, g)),
+                 lambda xp, g, ans, a, b: xp.where(b > a, 0, xp.where(a == b, g / 2, g))),
                 dtypes="promote")
 # fmax/fmin ignore a NaN operand; a tie and a NaN ``b`` send the gradient to ``a``
 fmax_op = Op("fmax", "FmaxBackward0", lambda xp, a, b: xp.fmax(a, b),

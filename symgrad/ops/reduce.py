@@ -94,7 +94,10 @@ def _norm_vjp(xp, g, ans, a, ord, dim, keepdim):
     if abs(ord) == float("inf"):
         mask = xp.abs(a) == nk
         return xp.sign(a) * mask * (gk / xp.sum(mask, axis=dim, keepdims=True))
-    return gk * xp.where(nk == 0, 0, a * xp.abs(a) ** (ord - 2) / xp.where(nk == 0, 1, nk) ** (ord - 1))
+    # a zero entry has gradient 0 (for p < 2, |a|**(p-2) is inf there: 0 * inf)
+    safe = xp.where(a == 0, 1, a)
+    return gk * xp.where((nk == 0) | (a == 0), 0,
+                         safe * xp.abs(safe) ** (ord - 2) / xp.where(nk == 0, 1, nk) ** (ord - 1))
 
 
 # ``xp.shift`` is the max along the dims on arrays (for stability) and 0 on

@@ -7,7 +7,7 @@ import builtins as _b
 import sympy as sp
 from sympy.concrete.expr_with_limits import ExprWithLimits
 
-from .template import T, Sum, Product, Scoped, Piecewise, SLOTS, dummy, next_dummy, number, numeric, as_t, at, binary, nary, broadcast_shapes
+from .template import _BOOL, T, Sum, Product, Scoped, Piecewise, SLOTS, dummy, next_dummy, number, numeric, as_t, at, binary, nary, broadcast_shapes
 
 ndarray = T
 pi = sp.pi
@@ -229,7 +229,7 @@ def astype(a, dtype):
     t = as_t(a)
     dt = np.dtype(getattr(dtype, "np", dtype))
     e = t.e
-    boolean = isinstance(e, (sp.logic.boolalg.Boolean, sp.core.relational.Relational))
+    boolean = isinstance(e, _BOOL)          # not sympy's Boolean: a Symbol (a 0-d leaf) is one
     if dt.kind == "b":
         return t if boolean else T(sp.Ne(e, 0), t.shape)
     e = numeric(e)
