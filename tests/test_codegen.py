@@ -216,3 +216,21 @@ def test_evaluate_gives_the_tensors_dtype_for_a_constant_closed_form():
     (x + 1).sum().backward()
     v = x.grad.evaluate()
     assert v.dtype == np.float64 and v.tolist() == [[1.0, 1.0]]
+
+
+def test_nan_tests_stay_in_closed_forms_and_evaluate_at_nan_data():
+    nan = float("nan")
+    x = sg.tensor([1.0, nan, 3.0], requires_grad=True, dtype=sg.float64)
+    s = x.nansum()
+    s.backward()
+    assert "isnan" in str(s.expr)
+    assert float(s.evaluate()) == 4.0
+    np.testing.assert_array_equal(x.grad.evaluate(), [1.0, 0.0, 1.0])
+    y = sg.tensor([-0.25, 0.7], dtype=sg.float64, requires_grad=True)
+    for f in (sg.fmin, sg.fmax):
+        y.grad = None
+        out = f(y, sg.where(y > 0, y, sg.tensor(nan, dtype=sg.float64)))
+        (out * out).sum().backward()
+        np.testing.assert_array_equal(out.evaluate(), [-0.25, 0.7])
+        np.testing.assert_array_equal(y.grad.evaluate(), y.grad.numpy())
+        np.testing.assert_array_equal(y.grad.numpy(), [-0.5, 1.4])

@@ -91,8 +91,31 @@ log2 = _unary(lambda x: sp.log(x, 2))
 log10 = _unary(lambda x: sp.log(x, 10))
 sigmoid = _unary(lambda x: 1 / (1 + sp.exp(-x)))
 trunc = _unary(lambda x: sp.sign(x) * sp.floor(sp.Abs(x)))
-isfinite = _unary(lambda x: sp.true)
-isnan = _unary(lambda x: sp.false)
+class IsNaN(sp.logic.boolalg.BooleanFunction):
+    """True where the value is NaN.  Over the reals it never is; kept in a
+    closed form that tests for it, so that evaluating at NaN data gives the
+    numbers the numeric path gives."""
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return sp.true if x is sp.nan else sp.false
+
+
+class IsFinite(sp.logic.boolalg.BooleanFunction):
+    """True where the value is neither infinite nor NaN (see ``IsNaN``)."""
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x):
+        if x.is_Number:
+            return sp.true if x.is_finite else sp.false
+
+
+IsNaN.__name__, IsFinite.__name__ = "isnan", "isfinite"
+isfinite = _unary(IsFinite)
+isnan = _unary(IsNaN)
 logical_not = _unary(sp.Not)
 class _round(sp.Function):
     """Round half to even (piecewise constant: derivative 0)."""
@@ -132,7 +155,14 @@ def minimum(a, b):
     return binary(lambda x, y: sp.Min(numeric(x), numeric(y)), a, b)
 
 
-fmax, fmin = maximum, minimum       # closed forms are over the reals: no NaN to ignore
+def _ignoring_nan(pick):
+    def f(x, y):
+        x, y = numeric(x), numeric(y)
+        return Piecewise((y, IsNaN(x)), (x, IsNaN(y)), (pick(x, y), True))
+    return lambda a, b: binary(f, a, b)
+
+
+fmax, fmin = _ignoring_nan(sp.Max), _ignoring_nan(sp.Min)
 
 
 def remainder(a, b):
