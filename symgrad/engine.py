@@ -925,7 +925,10 @@ def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
         else:
             d[()] += g[()]          # numpy's in-place ufunc on 0-d arrays is ~8x slower
         cur._vc[0] += 1
-        _record(rec, entry)
+        if len(rec) == 1 and rec[0][0] == "const":
+            rec.append(entry)           # the first pass after zeroing (the common case): nothing to compare
+        else:
+            _record(rec, entry)
 
 
 def _record(rec, entry):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .table import export
-from ..tensor import Tensor, _wrap, check_device, device as _device
+from ..tensor import Tensor, _wrap, _clock, check_device, device as _device
 from .. import dtypes as _dt
 from .. import engine
 
@@ -75,7 +75,18 @@ def zero_(self):
     >>> sg.ones(2).zero_()
     tensor([0., 0.])
     """
+    if self._node is None and self._base is None and not self._rg:
+        # a tensor outside any graph (a .grad, its .data): nothing to check or record
+        self._data[...] = 0
+        self._vc[0] += 1
+        _clock[0] += 1
+        if self._gsrc is not None:
+            self._gsrc[:] = [_ZERO]
+        return self
     return fill_(self, 0)
+
+
+_ZERO = ("const", 0)
 
 
 @export(function=False)
