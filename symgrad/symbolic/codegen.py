@@ -524,7 +524,10 @@ class Compiled:
         xp = self._xp
         floats = [v.dtype for v in values if getattr(v, "dtype", None) is not None and v.dtype.kind in "fc"]
         dtype = np.dtype(np.result_type(*floats) if floats else np.float64)
-        v, labels = self._f(list(values), {"dtype": dtype})
+        # every branch of a Piecewise is computed and one is kept: overflow in
+        # a branch not taken is no news (the numeric path is silent too)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            v, labels = self._f(list(values), {"dtype": dtype})
         v = _arrange(xp, v, labels, self._slots)
         if np.ndim(v) != len(self.shape) or tuple(np.shape(v)) != self.shape:
             v = xp.broadcast_to(v, self.shape)
