@@ -989,3 +989,19 @@ def test_clone_of_an_expanded_tensor_is_row_major():
     c = sg.arange(3.0).view(1, 3).expand(2, 1, 3).clone()
     assert c.stride() == (3, 3, 1) and c.view(-1).tolist() == [0.0, 1.0, 2.0] * 2
     assert sg.arange(12.0).view(3, 4).t()[::2].clone().stride() == (1, 2)      # stride order kept
+
+
+def test_nan_to_num_values_gradient_and_closed_form():
+    nan, inf = float("nan"), float("inf")
+    x = sg.tensor([nan, inf, -inf, 1.5], requires_grad=True)
+    y = sg.nan_to_num(x)
+    big = float(np.finfo(np.float32).max)
+    assert y.tolist() == [0.0, big, -big, 1.5] and type(y.grad_fn).__name__ == "NanToNumBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0, 1.0]
+    np.testing.assert_array_equal(y.evaluate(), y.detach().numpy())
+    np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
+    assert sg.nan_to_num(x.detach(), nan=2.0, posinf=3.0).tolist()[:2] == [2.0, 3.0]
+    assert sg.nan_to_num(sg.tensor([1, 2])).tolist() == [1, 2]
+    b = sg.tensor([True, False])
+    assert b.logical_not_() is b and b.tolist() == [False, True]

@@ -793,6 +793,43 @@ def _pred(name, fwd, doc_in="sg.tensor([1., float('nan')])"):
 
 
 logical_not = _pred("logical_not", lambda xp, a: xp.logical_not(a))
+
+
+@export(function=False)
+def logical_not_(self):
+    """In-place ``logical_not`` (0 or 1 in ``self``'s dtype); returns ``self``."""
+    r = logical_not(self)
+    self._data[...] = r._data
+    engine.modified(self)
+    return self
+
+
+def _nan_to_num(xp, a, nan, posinf, neginf):
+    return xp.where(xp.isfinite(a), a, xp.where(xp.isnan(a), nan, xp.where(a > 0, posinf, neginf)))
+
+
+nan_to_num_op = Op("nan_to_num", "NanToNumBackward0", _nan_to_num,
+                   (lambda xp, g, ans, a, nan, posinf, neginf: xp.where(xp.isfinite(a), g, 0),), dtypes="promote")
+
+
+@export()
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf``
+    (by default 0 and the dtype's largest and smallest finite values); the
+    gradient passes where the input is finite.
+
+    >>> import symgrad as sg
+    >>> sg.nan_to_num(sg.tensor([float("nan"), 1.5]))
+    tensor([0.0000, 1.5000])
+    """
+    if input._data.dtype.kind != "f":
+        return with_out(call(clone_like_op, input), out, "nan_to_num")
+    big = float(np.finfo(input._data.dtype).max)
+    return with_out(call(nan_to_num_op, input, nan=float(nan), posinf=big if posinf is None else float(posinf),
+                         neginf=-big if neginf is None else float(neginf)), out, "nan_to_num")
+
+
+clone_like_op = Op("nan_to_num_int", None, lambda xp, a: a + 0, differentiable=False)
 isnan = _pred("isnan", lambda xp, a: xp.isnan(a))
 isinf = _pred("isinf", lambda xp, a: xp.isinf(a))
 isfinite = _pred("isfinite", lambda xp, a: xp.isfinite(a))

@@ -123,7 +123,7 @@ class Compiler:
     def _compile(self, e, scope):
         xp = self.xp
         if e.is_Number or e in (sp.pi, sp.E):
-            v = np.nan if e is sp.nan else int(e) if e.is_Integer else float(e)
+            v = np.nan if e is sp.nan else int(e) if e.is_Integer and abs(e) < 2 ** 63 else float(e)
             return lambda env, memo: (v, ())
         if e is sp.true or e is sp.false:
             v = bool(e)

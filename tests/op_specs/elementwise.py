@@ -65,3 +65,4 @@ spec("clamp", lambda sg, a: sg.clamp(a, -0.5, 0.7), lambda xp, a: xp.clip(a, -0.
 spec("clamp_min", lambda sg, a: sg.clamp(a, min=0.3), lambda xp, a: xp.maximum(a, 0.3), UNARY_SHAPES)
 spec("clamp_tensor", lambda sg, a, lo: sg.clamp(a, min=lo), lambda xp, a, lo: xp.maximum(a, lo),
      [((3, 4), (4,))])
+spec("nan_to_num", lambda sg, a: sg.nan_to_num(a), lambda xp, a: a * 1, UNARY_SHAPES)
