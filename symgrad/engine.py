@@ -22,8 +22,11 @@ _FROM_NP = _dt._FROM_NP
 
 # ----------------------------------------------------------------- grad mode
 _state = {"grad": True, "anomaly": False, "symbolic": True}
+
+
 def modified(t):
-    """Count an in-place write to ``t``'s values."""
+    """Count an in-place write to ``t``'s values (a write outside any graph
+    also advances the clock that accumulated gradients compare)."""
     t._vc[0] += 1
     if t._node is None:
         _clock[0] += 1

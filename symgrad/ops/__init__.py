@@ -1,5 +1,7 @@
 """The op table, by family; importing this package attaches every registered
 method and operator to ``Tensor``."""
+import warnings
+
 from . import table, elementwise, reduce, shape, conversions  # noqa: F401
 from . import index, linalg, nn, sorting  # noqa: F401
 from .table import OPS, FUNCTIONS, METHODS
@@ -11,11 +13,9 @@ import numpy as np
 def numpy_T(self):
     nd = self._data.ndim
     if nd == 0:
-        import warnings
         warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
                       UserWarning, stacklevel=2)
     elif nd != 2:
-        import warnings
         warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
                       "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
                       "matrices or `x.permute(*symgrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of "

@@ -75,23 +75,20 @@ def zero_(self):
     >>> sg.ones(2).zero_()
     tensor([0., 0.])
     """
-    if self._node is None and self._base is None and not self._rg:
-        # a tensor outside any graph (a .grad, its .data): nothing to check or record
-        self._data[...] = 0
-        self._vc[0] += 1
-        _clock[0] += 1
-        if self._gsrc is not None:
-            self._gsrc[:] = [_ZERO]
-        return self
     return fill_(self, 0)
-
-
-_ZERO = ("const", 0)
 
 
 @export(function=False)
 def fill_(self, value):
     """Fill with ``value`` in place."""
+    if self._node is None and self._base is None and not self._rg and not isinstance(value, Tensor):
+        # a tensor outside any graph (a .grad, its .data): nothing to check or record
+        self._data[...] = value
+        self._vc[0] += 1
+        _clock[0] += 1
+        if self._gsrc is not None:
+            self._gsrc[:] = [("const", value)]
+        return self
     v = value.item() if isinstance(value, Tensor) and not value.requires_grad else value
     if isinstance(v, Tensor):
         from .shape import copy_op

@@ -435,7 +435,7 @@ def lerp(input, end, weight):
 # ===================================================================== unary
 def _not_bool(kernel, a):
     """``a``, unless it is bool: PyTorch has no such kernel for bools."""
-    if getattr(a, "dtype", None) == np.bool_:
+    if _boolish(a):
         if kernel == "relu":
             raise RuntimeError("Boolean inputs not supported for relu")
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
@@ -823,13 +823,10 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     tensor([0.0000, 1.5000])
     """
     if input._data.dtype.kind != "f":
-        return with_out(call(clone_like_op, input), out, "nan_to_num")
+        return with_out(input.clone(), out, "nan_to_num")
     big = float(np.finfo(input._data.dtype).max)
     return with_out(call(nan_to_num_op, input, nan=float(nan), posinf=big if posinf is None else float(posinf),
                          neginf=-big if neginf is None else float(neginf)), out, "nan_to_num")
-
-
-clone_like_op = Op("nan_to_num_int", None, lambda xp, a: a + 0, differentiable=False)
 isnan = _pred("isnan", lambda xp, a: xp.isnan(a))
 isinf = _pred("isinf", lambda xp, a: xp.isinf(a))
 isfinite = _pred("isfinite", lambda xp, a: xp.isfinite(a))

@@ -482,17 +482,24 @@ def broadcast_to(input, size):
 
 
 # ================================================================= indexing
+def _indexed(key, nd):
+    """Each element of an indexing key that indexes dims, with the first dim it
+    indexes (a bool mask indexes as many dims as it has)."""
+    width = [k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1 for k in key]
+    n_spec = sum(w for k, w in zip(key, width) if k is not None and k is not Ellipsis)
+    d = 0
+    for k, w in zip(key, width):
+        if k is Ellipsis:
+            d += nd - n_spec
+        elif k is not None:
+            yield k, d
+            d += w
+
+
 def _check_advanced(key, shape):
     """PyTorch's errors for a key with index arrays or masks, before numpy words them."""
-    arrays, d = [], 0
-    n_spec = sum(1 for k in key if k is not None and k is not Ellipsis
-                 for _ in range(k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1))
-    for k in key:
-        if k is Ellipsis:
-            d += len(shape) - n_spec
-            continue
-        if k is None:
-            continue
+    arrays = []
+    for k, d in _indexed(key, len(shape)):
         if isinstance(k, np.ndarray):
             if k.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -501,13 +508,11 @@ def _check_advanced(key, shape):
                     if d + j >= len(shape) or s != shape[d + j]:
                         raise IndexError(f"The shape of the mask {list(k.shape)} at index {j} does not match the "
                                          f"shape of the indexed tensor {list(shape)} at index {d + j}")
-                d += k.ndim
-                continue
-            arrays.append(k.shape)
+            else:
+                arrays.append(k.shape)
         elif not isinstance(k, (slice, int, np.integer, bool, np.bool_)):
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              f"valid indices (got {type(k).__name__})")
-        d += 1
     try:
         np.broadcast_shapes(*arrays)
     except ValueError:
@@ -548,14 +553,8 @@ def _norm_key(key, ndim):
 
 
 def _check_bounds(key, shape):
-    d = 0
-    n_spec = sum(1 for k in key if k is not None and k is not Ellipsis)
-    for k in key:
-        if k is Ellipsis:
-            d += len(shape) - n_spec
-            continue
-        if k is None:
-            continue
+    end = 0
+    for k, d in _indexed(key, len(shape)):
         if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
             if not shape:
                 raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
@@ -564,8 +563,8 @@ def _check_bounds(key, shape):
                 raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
             if not -shape[d] <= k < shape[d]:
                 raise IndexError(f"index {k} is out of bounds for dimension {d} with size {shape[d]}")
-        d += 1
-    if d > len(shape):
+        end = d + 1
+    if end > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
 
 
