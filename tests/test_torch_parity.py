@@ -1005,3 +1005,34 @@ def test_nan_to_num_values_gradient_and_closed_form():
     assert sg.nan_to_num(sg.tensor([1, 2])).tolist() == [1, 2]
     b = sg.tensor([True, False])
     assert b.logical_not_() is b and b.tolist() == [False, True]
+
+
+def test_atan2_gradient_is_zero_where_the_squared_radius_is_zero():
+    tiny = 1e-160                    # tiny² + tiny² is subnormal, not 0: 1/that overflows, as in PyTorch
+    a = sg.tensor([0.0, 1.0, 2.0, 1e-170, tiny], dtype=sg.float64, requires_grad=True)
+    b = sg.tensor([0.0, 0.0, -3.0, 0.0, tiny], dtype=sg.float64, requires_grad=True)
+    sg.atan2(a, b).sum().backward()
+    r = 1 / 13
+    assert a.grad.tolist() == [0.0, 0.0, -3 * r, 0.0, float("inf")]
+    assert b.grad.tolist() == [-0.0, -1.0, -2 * r, -0.0, -float("inf")]
+    np.testing.assert_array_equal(a.grad.evaluate(), a.grad.numpy())
+    np.testing.assert_array_equal(b.grad.evaluate(), b.grad.numpy())
+
+
+def test_isinf_closed_form_sees_infinities():
+    y = sg.tensor([1.0, float("inf"), -float("inf"), float("nan")], requires_grad=True)
+    x = sg.ones(4, requires_grad=True)
+    (x * sg.isinf(y)).sum().backward()
+    assert x.grad.tolist() == [0.0, 1.0, 1.0, 0.0]
+    np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
+
+
+def test_empty_views_are_views():
+    z = sg.ones(2, 0, requires_grad=True)
+    y = sg.zeros(2, 3)
+    y[..., :0] = z
+    assert type(y.grad_fn).__name__ == "CopySlices"
+    y.sum().backward()
+    assert z.grad is not None and z.grad.shape == (2, 0)
+    a = sg.zeros(0, 3)
+    assert a.t()._base is a and a.view(3, 0)._base is a and a[1:]._base is a

@@ -105,9 +105,17 @@ remainder_op = Op("remainder", "RemainderBackward0", *_remainder, dtypes="promot
 remainder_tensor_op = Op("remainder_tensor", "RemainderBackward1", *_remainder, dtypes="promote")
 fmod_op = Op("fmod", "FmodBackward0", *_fmod, dtypes="promote")
 fmod_tensor_op = Op("fmod_tensor", "FmodBackward1", *_fmod, dtypes="promote")
+
+
+def _atan2_recip(xp, a, b):
+    # PyTorch's gradient is 0 where a² + b² is 0 (at the origin, or underflowed)
+    d = a * a + b * b
+    return xp.where(d == 0, 0, 1 / xp.where(d == 0, 1, d))
+
+
 atan2_op = Op("atan2", "Atan2Backward0", lambda xp, a, b: xp.arctan2(a, b),
-              (lambda xp, g, ans, a, b: g * b / (a * a + b * b),
-               lambda xp, g, ans, a, b: -g * a / (a * a + b * b)), dtypes="float")
+              (lambda xp, g, ans, a, b: g * b * _atan2_recip(xp, a, b),
+               lambda xp, g, ans, a, b: -g * a * _atan2_recip(xp, a, b)), dtypes="float")
 # ties share the gradient; where a NaN makes both comparisons false, both
 # inputs receive it, as in PyTorch
 maximum_op = Op("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b),

@@ -113,8 +113,8 @@ copy_slices_op = Op("copy_slices", "CopySlices", lambda xp, base, value, chain: 
 
 def _as_view(r, x, op, params):
     """Mark ``r`` (the output of view op ``op`` on ``x``) as a view of ``x``'s base."""
-    if not np.may_share_memory(r._data, x._data):
-        return r
+    if r._data.size and not np.may_share_memory(r._data, x._data):
+        return r            # numpy copied (an empty result is a view whatever the layout, as in PyTorch)
     base = x._base if x._base is not None else x
     r._base = base
     r._view = (x._view or ()) + ((op, params),)

@@ -195,7 +195,10 @@ def where(c, a, b):
             return a
         if c is sp.false:
             return b
-        return Piecewise((numeric(a), c), (numeric(b), True))
+        # inside each branch c is known: a nested where on c (the guard of a
+        # safe division) collapses
+        a, b = numeric(a).xreplace({c: sp.true}), numeric(b).xreplace({c: sp.false})
+        return Piecewise((a, c), (b, True))
     return nary(pw, c, a, b)
 
 
@@ -954,7 +957,7 @@ def signbit(a):
 
 
 def isinf(a):
-    return T(sp.false, as_t(a).shape)
+    return _unary(lambda x: sp.And(sp.Not(IsFinite(x)), sp.Not(IsNaN(x))))(a)
 
 
 def adjugate(a):
