@@ -1019,12 +1019,14 @@ def test_atan2_gradient_is_zero_where_the_squared_radius_is_zero():
     np.testing.assert_array_equal(b.grad.evaluate(), b.grad.numpy())
 
 
-def test_isinf_closed_form_sees_infinities():
-    y = sg.tensor([1.0, float("inf"), -float("inf"), float("nan")], requires_grad=True)
-    x = sg.ones(4, requires_grad=True)
-    (x * sg.isinf(y)).sum().backward()
-    assert x.grad.tolist() == [0.0, 1.0, 1.0, 0.0]
-    np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
+def test_float_tests_in_closed_forms_see_infinities_nan_and_negative_zero():
+    inf, nan = float("inf"), float("nan")
+    y = sg.tensor([1.0, inf, -inf, nan, -0.0, 0.0, -2.0], requires_grad=True)
+    for f in (sg.isinf, sg.isnan, sg.isfinite, sg.signbit):
+        x = sg.ones(7, requires_grad=True)
+        (x * f(y)).sum().backward()
+        assert x.grad.tolist() == getattr(np, f.__name__)(y.detach().numpy()).astype(float).tolist()
+        np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
 
 
 def test_empty_views_are_views():

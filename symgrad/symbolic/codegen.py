@@ -170,10 +170,8 @@ class Compiler:
             return self._elementwise(xp.where, e.args, scope)
         if isinstance(e, sp.Not):
             return self._elementwise(xp.logical_not, e.args, scope)
-        if isinstance(e, tns.IsNaN):
-            return self._elementwise(xp.isnan, e.args, scope)
-        if isinstance(e, tns.IsFinite):
-            return self._elementwise(xp.isfinite, e.args, scope)
+        if isinstance(e, tns.FloatTest):
+            return self._elementwise(getattr(xp, e.numpy_name), e.args, scope)
         if isinstance(e, sp.KroneckerDelta):
             return _floating(self._elementwise(lambda a, b: a == b, e.args, scope))
         if isinstance(e, (sp.Max, sp.Min)):

@@ -91,32 +91,35 @@ log2 = _unary(lambda x: sp.log(x, 2))
 log10 = _unary(lambda x: sp.log(x, 10))
 sigmoid = _unary(lambda x: 1 / (1 + sp.exp(-x)))
 trunc = _unary(lambda x: sp.sign(x) * sp.floor(sp.Abs(x)))
-class IsNaN(sp.logic.boolalg.BooleanFunction):
-    """True where the value is NaN.  Over the reals it never is; kept in a
-    closed form that tests for it, so that evaluating at NaN data gives the
-    numbers the numeric path gives."""
+
+
+class FloatTest(sp.logic.boolalg.BooleanFunction):
+    """An elementwise test on floats that the reals cannot express (NaN,
+    infinities, the sign of zero).  Kept in closed forms as a function of its
+    argument, printed and compiled as numpy's ``numpy_name``, so that evaluating
+    at such data gives the numbers the numeric path gives."""
     nargs = 1
+    numpy_name = None
+    on_number = None
 
     @classmethod
     def eval(cls, x):
         if x.is_Number:
-            return sp.true if x is sp.nan else sp.false
+            return sp.true if cls.on_number(x) else sp.false
 
 
-class IsFinite(sp.logic.boolalg.BooleanFunction):
-    """True where the value is neither infinite nor NaN (see ``IsNaN``)."""
-    nargs = 1
-
-    @classmethod
-    def eval(cls, x):
-        if x.is_Number:
-            return sp.true if x.is_finite else sp.false
+def _float_test(name, on_number):
+    cls = type(name, (FloatTest,), {"numpy_name": name, "on_number": staticmethod(on_number)})
+    return cls, _unary(cls)
 
 
-IsNaN.__name__, IsFinite.__name__ = "isnan", "isfinite"
-isfinite = _unary(IsFinite)
-isnan = _unary(IsNaN)
+IsNaN, isnan = _float_test("isnan", lambda x: x is sp.nan)
+IsFinite, isfinite = _float_test("isfinite", lambda x: bool(x.is_finite))
+IsInf, isinf = _float_test("isinf", lambda x: bool(x.is_infinite))
+SignBit, signbit = _float_test("signbit", lambda x: bool(x.is_extended_negative))
 logical_not = _unary(sp.Not)
+
+
 class _round(sp.Function):
     """Round half to even (piecewise constant: derivative 0)."""
     nargs = 1
@@ -950,14 +953,6 @@ def cross(a, b, axis=-1):
     def comp(e, s):
         return numeric(e.xreplace({p: sp.Mod(p + s, 3)}))
     return T(comp(ea, 1) * comp(eb, 2) - comp(ea, 2) * comp(eb, 1), shape)
-
-
-def signbit(a):
-    return binary(sp.StrictLessThan, a, 0)
-
-
-def isinf(a):
-    return _unary(lambda x: sp.And(sp.Not(IsFinite(x)), sp.Not(IsNaN(x))))(a)
 
 
 def adjugate(a):
