@@ -8,10 +8,11 @@ __all__ = ["dtype", "float16", "half", "float32", "float", "float64", "double",
 
 class dtype:
     """A tensor element type; prints as ``symgrad.float32`` etc."""
-    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_signed", "_cat")
+    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_signed", "_cat", "scalar_name")
 
-    def __init__(self, name, np_type, cat):
+    def __init__(self, name, np_type, cat, scalar_name):
         self.name = name
+        self.scalar_name = scalar_name      # PyTorch's name in error texts; + "Tensor": the legacy type
         self.np = np.dtype(np_type)
         self.itemsize = self.np.itemsize
         self.is_floating_point = cat == 2
@@ -25,15 +26,15 @@ class dtype:
         return self.name
 
 
-float16 = half = dtype("float16", np.float16, 2)
-float32 = float = dtype("float32", np.float32, 2)
-float64 = double = dtype("float64", np.float64, 2)
-int8 = dtype("int8", np.int8, 1)
-uint8 = dtype("uint8", np.uint8, 1)
-int16 = short = dtype("int16", np.int16, 1)
-int32 = int = dtype("int32", np.int32, 1)
-int64 = long = dtype("int64", np.int64, 1)
-bool = dtype("bool", np.bool_, 0)
+float16 = half = dtype("float16", np.float16, 2, "Half")
+float32 = float = dtype("float32", np.float32, 2, "Float")
+float64 = double = dtype("float64", np.float64, 2, "Double")
+int8 = dtype("int8", np.int8, 1, "Char")
+uint8 = dtype("uint8", np.uint8, 1, "Byte")
+int16 = short = dtype("int16", np.int16, 1, "Short")
+int32 = int = dtype("int32", np.int32, 1, "Int")
+int64 = long = dtype("int64", np.int64, 1, "Long")
+bool = dtype("bool", np.bool_, 0, "Bool")
 
 _ALL = (float16, float32, float64, int8, uint8, int16, int32, int64, bool)
 _FROM_NP = {d.np: d for d in _ALL}

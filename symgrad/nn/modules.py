@@ -523,7 +523,7 @@ class Module:
 
 def _typename(v):
     if isinstance(v, Tensor):
-        return "symgrad." + {"float32": "FloatTensor", "float64": "DoubleTensor"}.get(v.dtype.name, "Tensor")
+        return f"symgrad.{v.dtype.scalar_name}Tensor"
     return type(v).__module__ + "." + type(v).__qualname__ if type(v).__module__ != "builtins" else \
         type(v).__qualname__
 

@@ -31,10 +31,7 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, mem
 @export(function=False)
 def type(self, dtype=None):
     if dtype is None:
-        return {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "int64": "torch.LongTensor",
-                "int32": "torch.IntTensor", "bool": "torch.BoolTensor", "float16": "torch.HalfTensor",
-                "uint8": "torch.ByteTensor", "int8": "torch.CharTensor", "int16": "torch.ShortTensor"
-                }[self.dtype.name].replace("torch", "symgrad")
+        return f"symgrad.{self.dtype.scalar_name}Tensor"
     return to(self, dtype)
 
 

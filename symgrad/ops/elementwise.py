@@ -750,10 +750,12 @@ ge = _compare("ge", lambda xp, a, b: a >= b, ("greater_equal",))
 logical_and = _compare("logical_and", lambda xp, a, b: xp.logical_and(a, b))
 logical_or = _compare("logical_or", lambda xp, a, b: xp.logical_or(a, b))
 logical_xor = _compare("logical_xor", lambda xp, a, b: xp.logical_xor(a, b))
+
+
 def _integral(name, a):
     """``a`` (computed in the promoted dtype), if bitwise ops are defined for it."""
     if a.dtype.kind == "f":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{engine._TORCH_NAMES[a.dtype.name]}'")
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_dt._FROM_NP[a.dtype].scalar_name}'")
     return a
 
 
@@ -770,7 +772,7 @@ _bitwise_not = Op("bitwise_not", None, lambda xp, a: ~_integral("bitwise_not", a
 def _width(name, a, b):
     dt = np.result_type(a, b)          # either may be a Python int
     if dt.kind == "f":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{engine._TORCH_NAMES[dt.name]}'")
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_dt._FROM_NP[dt].scalar_name}'")
     return dt, 8 * dt.itemsize
 
 
@@ -908,8 +910,8 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     True
     """
     if input.dtype is not other.dtype:
-        raise RuntimeError(f"{engine._TORCH_NAMES[input.dtype.name]} did not match "
-                           f"{engine._TORCH_NAMES[other.dtype.name]}")
+        raise RuntimeError(f"{input.dtype.scalar_name} did not match "
+                           f"{other.dtype.scalar_name}")
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -993,7 +995,7 @@ def clamp_(self, min=None, max=None):
     dt = _dt.result_type(self, min, max)
     if dt._cat > self.dtype._cat:
         # clamp_ names the target by its C type, unlike other in-place ops
-        raise RuntimeError(f"result type {engine._TORCH_NAMES[dt.name]} can't be cast to the desired output "
+        raise RuntimeError(f"result type {dt.scalar_name} can't be cast to the desired output "
                            f"type {_GCC_NAMES[self.dtype.name]}")
     min, max = _bound(min, self.dtype), _bound(max, self.dtype)
     return engine.call_inplace(clamp_op, self, (), {"min": min, "max": max})

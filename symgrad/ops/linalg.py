@@ -7,7 +7,6 @@ from .return_types import ReturnType
 from ..tensor import Tensor, _wrap, _wrapdim
 from .. import dtypes as _dt
 from .. import engine
-from ..engine import _TORCH_NAMES
 
 
 def _mm_vjp_a(xp, g, ans, a, b):
@@ -58,12 +57,12 @@ def _mm_dtypes(a, b):
 def _mv_dtypes(mat, vec):
     if mat.dtype is not vec.dtype:
         res = _dt.promote_types(mat.dtype, vec.dtype)
-        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_TORCH_NAMES[res.name]}, "
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {res.scalar_name}, "
                            f"{_tn(mat)}, and {_tn(vec)}")
 
 
 def _tn(t):
-    return _TORCH_NAMES[t.dtype.name]
+    return t.dtype.scalar_name
 
 
 _T = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
@@ -1159,7 +1158,7 @@ def _norm_input(x, name, dtype):
     if dtype is not None:
         if _dt.promote_types(x.dtype, dtype) is not dtype:
             raise RuntimeError(f"{name}: the dtype of the input ({_tn(x)}) should be convertible without narrowing "
-                               f"to the specified dtype ({_TORCH_NAMES[dtype.name]})")
+                               f"to the specified dtype ({dtype.scalar_name})")
         x = x.to(dtype)
     return x
 

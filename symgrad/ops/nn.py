@@ -194,8 +194,6 @@ silu_op = Op("silu", "SiluBackward0", lambda xp, a: a * xp.sigmoid(a), (_silu_vj
 
 
 # ======================================================= public functions
-_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int8": "Char", "uint8": "Byte",
-          "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
 
 
 def _no_grad_arg(t, fn, arg):
@@ -215,7 +213,7 @@ def _broadcasts_into(input, other, other_first=False):
 def _float_result(input, target, kernel):
     dt = _dt.result_type(input, target)
     if not dt.is_floating_point:
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_NAMES[dt.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.scalar_name}\'')
 
 
 def _warn_size(input, target):
@@ -309,7 +307,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
 
 def _check_target(target):
     if not isinstance(target, Tensor) or target._data.dtype not in (np.int64, np.uint8):
-        got = _NAMES[target.dtype.name] if isinstance(target, Tensor) else type(target).__name__
+        got = target.dtype.scalar_name if isinstance(target, Tensor) else type(target).__name__
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {got}")
 
 
@@ -348,7 +346,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_target(target)
     if input._data.dtype.kind != "f":
         kernel = "nll_loss2d_forward_out_frame" if nd > 2 else "nll_loss_out_frame"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype.scalar_name}\'')
     cdim = 0 if nd == 1 else 1
     c = input._data.shape[cdim]
     if weight is not None:
@@ -357,8 +355,8 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
             raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got "
                                f"weight tensor of shape: {list(weight._data.shape)}")
         if weight.dtype is not input.dtype:
-            raise RuntimeError(f"expected scalar type {_NAMES[input.dtype.name]} but found "
-                               f"{_NAMES[weight.dtype.name]}")
+            raise RuntimeError(f"expected scalar type {input.dtype.scalar_name} but found "
+                               f"{weight.dtype.scalar_name}")
     t = target._data.reshape(ts[1:] if nd == 1 else ts)
     if t.dtype != np.int64:
         t = t.astype(np.int64)
@@ -400,14 +398,14 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     soft = isinstance(target, Tensor) and tuple(target.shape) == tuple(input.shape)
     if soft and target._data.dtype.kind != "f":
         raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
-                           f"{_NAMES[target.dtype.name]}")
+                           f"{target.dtype.scalar_name}")
     if nd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {nd})")
     cdim = 0 if nd == 1 else 1
     c = input._data.shape[cdim]
     if input._data.dtype.kind != "f":
         kernel = "log_softmax_lastdim_kernel_impl" if cdim == nd - 1 else "log_softmax_kernel_impl"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype.scalar_name}\'')
     logp = input.log_softmax(cdim)
     if soft:
         return _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, cdim, c)
@@ -459,9 +457,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input size "
                          f"({input.shape}) is deprecated. Please ensure they have the same size.")
     if target.dtype is not input.dtype:
-        raise RuntimeError(f"Found dtype {_NAMES[target.dtype.name]} but expected {_NAMES[input.dtype.name]}")
+        raise RuntimeError(f"Found dtype {target.dtype.scalar_name} but expected {input.dtype.scalar_name}")
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"binary_cross_entropy" not implemented for \'{_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"binary_cross_entropy" not implemented for \'{input.dtype.scalar_name}\'')
     if weight is not None:
         _no_grad_arg(weight, "binary_cross_entropy", "weight")
         _broadcasts_into(input, weight)
@@ -495,7 +493,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 
 def _float_activation(input, kernel):
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_NAMES[input.dtype.name]}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{input.dtype.scalar_name}\'')
 
 
 def gelu(input, approximate="none"):

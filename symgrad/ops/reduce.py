@@ -205,13 +205,11 @@ _NOT_FLOAT = {      # ops whose PyTorch check is worded differently
 def _float_input(input, name):
     if input._data.dtype.kind != "f":
         if name in _NOT_FLOAT:
-            raise RuntimeError(_NOT_FLOAT[name].format(_TORCH[input.dtype.name]))
+            raise RuntimeError(_NOT_FLOAT[name].format(input.dtype.scalar_name))
         raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
-                           f"point or complex dtype. Got: {_TORCH[input.dtype.name]}")
+                           f"point or complex dtype. Got: {input.dtype.scalar_name}")
 
 
-_TORCH = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-          "float16": "Half", "float32": "Float", "float64": "Double"}
 
 
 def _cast(input, dtype):
@@ -502,10 +500,9 @@ def _float(input, dtype, kernel, dim):
     if dtype is not None:
         return input.to(dtype)
     if input._data.dtype.kind != "f":
-        from ..engine import _TORCH_NAMES
         last = "_lastdim" if dim in (-1, input._data.ndim - 1) or input._data.ndim == 0 else ""
         raise NotImplementedError(f"\"{kernel}{last}_kernel_impl\" not implemented for "
-                                  f"'{_TORCH_NAMES[input.dtype.name]}'")
+                                  f"'{input.dtype.scalar_name}'")
     return input
 
 

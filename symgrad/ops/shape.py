@@ -447,7 +447,7 @@ def _expanded(input, sizes):
     shp = input._data.shape
     nd = len(sizes) - len(shp)
     if nd < 0:
-        raise RuntimeError(f"expand(symgrad.{engine._LEGACY_TYPE[input.dtype.name]}{{{list(shp)}}}, "
+        raise RuntimeError(f"expand(symgrad.{input.dtype.scalar_name}Tensor{{{list(shp)}}}, "
                            f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater "
                            f"or equal to the number of dimensions in the tensor ({len(shp)})")
     out = []
@@ -605,7 +605,7 @@ def setitem(self, key, value):
     k = _norm_key(key, self._data.ndim)
     if isinstance(value, (list, tuple)):
         raise TypeError(f"can't assign a {type(value).__name__} to a "
-                        f"symgrad.{engine._LEGACY_TYPE[self.dtype.name]}")
+                        f"symgrad.{self.dtype.scalar_name}Tensor")
     if isinstance(value, (int, float)) and self._data.dtype.kind in "iu":
         from .elementwise import _bound
         value = _bound(value, self.dtype)         # nan or out of range: PyTorch's overflow error

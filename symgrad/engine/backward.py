@@ -1,0 +1,408 @@
+"""The backward pass: an iterative topological walk from the roots that
+applies each node's VJP rules and hands the leaves' totals to ``accumulate``."""
+from itertools import zip_longest
+from weakref import ref as _weakref
+
+import numpy as np
+
+from .. import dtypes as _dt
+from ..backends import numpy_ns
+from ..tensor import Tensor, _wrap, _Meta
+from .accumulate import _accumulate, _result
+from .graph import Node, Contribution, edge_of
+from .mode import _state
+from .record import _quiet, _loud
+
+_FROM_NP = _dt._FROM_NP
+
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors "
+          "after they have already been freed). Saved intermediate values of the graph are freed "
+          "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+          "backward through the graph a second time or if you need to access saved tensors after "
+          "calling backward.")
+
+
+
+
+def _short_name(node):
+    # PyTorch names the producer without its "Backward<n>" suffix: "Mul", "Exp"
+    name = node.name()
+    if name == "CopySlices":
+        return "symgrad::autograd::CopySlices"
+    cut = name.rfind("Backward")
+    return name[:cut] if cut > 0 and name[cut + 8:].isdigit() else name
+
+
+def _raise_modified(node, now, ver, k):
+    # as PyTorch: a saved output names the node that saved it; a saved input names
+    # its current producer (the in-place op, once it has one); a leaf names none
+    if k < 0:
+        a = node.ans if node.out_meta is None else node.ans[-k - 1]
+        shape, dt, producer, idx = a.shape, _dt._FROM_NP[a.dtype], node, -k - 1
+    else:
+        t = node.saved[k]
+        shape, dt = t.shape, _dt._FROM_NP[np.dtype(t.dtype.name)]
+        producer, idx = t.grad_fn, max(t._out, 0)
+    which = "" if producer is None else f", which is output {idx} of {_short_name(producer)},"
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [symgrad.{dt.scalar_name}Tensor {list(shape)}]{which} is at version {now}; "
+        f"expected version {ver} instead. Hint: enable anomaly detection to find the operation that failed "
+        "to compute its gradient, with symgrad.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def unbroadcast(xp, g, shape):
+    """Sum a cotangent over the dims that broadcasting added or stretched."""
+    gs = g.shape
+    if tuple(gs) == tuple(shape):
+        return g
+    nd = len(gs) - len(shape)
+    if nd < 0:
+        return xp.reshape(g, shape)
+    axes = tuple(range(nd)) + tuple(i + nd for i, s in enumerate(shape) if s == 1 and gs[i + nd] != 1)
+    if axes:
+        g = xp.sum(g, axis=axes)
+    if xp is np and type(g) is np.ndarray and g.shape == tuple(shape):
+        return g            # already shaped; a reshape would only make a view (which accumulation copies)
+    return xp.reshape(g, shape)
+
+
+def _grad_array(g, meta):
+    shape, dt = meta
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
+    if g.shape != shape:
+        g = unbroadcast(np, g, shape)
+    if g.dtype != dt.np:
+        g = g.astype(dt.np)
+    return g
+
+
+def _grad_tensor(g, meta):
+    from ..backends import tensor_ns
+    shape, dt = meta
+    if not isinstance(g, Tensor):
+        g = _wrap(np.asarray(g, dtype=dt.np))
+    if tuple(g.shape) != shape:
+        g = unbroadcast(tensor_ns, g, shape)
+    if g.dtype is not dt:
+        g = g.to(dt)
+    return g
+
+
+def _collect(root_edges):
+    """Iterative DFS: dependency counts of every node reachable from the roots."""
+    deps = {}
+    stack = [e[0] if type(e) is tuple else e for e in root_edges if e is not None]
+    stack = [n for n in stack if isinstance(n, Node)]
+    seen = set()
+    order = []
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        order.append(n)
+        for e in n.edges:
+            if e is None:
+                continue
+            m = e[0] if type(e) is tuple else e
+            if isinstance(m, Node):
+                deps[m] = deps.get(m, 0) + 1
+                if m not in seen:
+                    stack.append(m)
+    return deps, order
+
+
+def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=None,
+                 accumulate=True, allow_unused=False, seeds=None):
+    """Backpropagate ``grads`` (one per root tensor).
+
+    With ``accumulate`` the leaves' ``.grad`` receive the result (``backward``,
+    restricted to ``inputs`` when given); otherwise the gradients of ``inputs``
+    are returned (``autograd.grad``).
+    """
+    if create_graph:
+        from ..backends import tensor_ns as xp
+        conv = _grad_tensor
+    else:
+        xp = numpy_ns
+        conv = _grad_array
+    capture = {}          # (node or leaf, output index) -> positions in inputs
+    if inputs is not None:
+        for k, t in enumerate(inputs):
+            e = edge_of(t) if t._node is not None else t
+            key = e if type(e) is tuple else (e, 0)
+            capture.setdefault(key, []).append(k)
+    results = [None] * (len(inputs) if inputs is not None else 0)
+
+    buffers = {}
+    root_edges = []
+    for t, g in zip(roots, grads):
+        e = edge_of(t)
+        root_edges.append(e)
+        if e is not None:
+            _accum_edge(buffers, e, g)
+    deps, order = _collect(root_edges)
+    useful = None if inputs is None else _useful(order, capture)
+    contrib = None if create_graph or not _state["symbolic"] else \
+        Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)))
+    ready = [n for n in order if n not in deps]
+    while ready:
+        node = ready.pop()
+        gbuf = buffers.pop(node, None)
+        if gbuf is None or (useful is not None and node not in useful):
+            in_grads = [None] * len(node.edges)
+        else:
+            grads_out = _prepare(node, gbuf, xp)
+            if node.hooks:
+                _HOOKED[0] = False
+                grads_out = _run_hooks(node, grads_out)
+                if _HOOKED[0] and contrib is not None:
+                    contrib.hooked = True
+            for k, g in enumerate(grads_out):
+                for i in capture.get((node, k), ()):
+                    results[i] = g if create_graph or g is None else _wrap(g)
+            in_grads = _apply_vjps(node, grads_out, xp, create_graph)
+            _release(node, retain_graph)
+        for e, g in zip(node.edges, in_grads):
+            if e is None:
+                continue
+            m = e[0] if type(e) is tuple else e
+            if g is not None:
+                _accum_edge(buffers, e, g)
+            if isinstance(m, Node):
+                deps[m] -= 1
+                if deps[m] == 0:
+                    ready.append(m)
+    taken = set()
+    for leaf, g in buffers.items():
+        if not isinstance(leaf, Tensor):
+            continue
+        hit = capture.get((leaf, 0))
+        if inputs is not None and hit is None:
+            continue
+        g, entry_contrib = _finish_leaf(leaf, g, conv, contrib)
+        for i in hit or ():
+            results[i] = g if create_graph else _result(g, entry_contrib, _weakref(leaf))
+        if accumulate:
+            _accumulate(leaf, g, create_graph, entry_contrib, taken)
+    unused = [k for k, r in enumerate(results) if r is None]
+    if not accumulate and not allow_unused and unused:
+        raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used "
+                           "in the graph. Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def backward_one_node(root, g, retain_graph, seeds):
+    """``backward()`` of the common small graph: ``root`` made by one
+    single-output node whose inputs are leaves or constants, with no hooks and
+    anomaly detection off.  Does what ``run_backward`` does and returns the
+    leaves (as ``leaves_of``); returns None, having done nothing, for any
+    other graph."""
+    node = root._node
+    if node is None or root._base is not None or root._out != -1 or node.hooks or _state["anomaly"]:
+        return None
+    edges = node.edges
+    leaves = []
+    for e in edges:
+        if e is None:
+            continue
+        if not isinstance(e, Tensor):
+            return None
+        for seen in leaves:
+            if seen is e:
+                break
+        else:
+            leaves.append(e)
+    in_grads = _apply_vjps(node, (g,), numpy_ns, False)
+    _release(node, retain_graph)
+    contrib = Contribution((node,), tuple(seeds or (None,))) if _state["symbolic"] else None
+    taken = set()
+    for leaf in leaves:
+        total = None
+        for e, gi in zip(edges, in_grads):
+            if e is leaf:
+                total = gi if total is None else total + gi
+        total, leaf_contrib = _finish_leaf(leaf, total, _grad_array, contrib)
+        _accumulate(leaf, total, False, leaf_contrib, taken)
+    return leaves
+
+
+def _finish_leaf(leaf, g, conv, contrib):
+    """A leaf's total gradient after its hooks, and the contribution record
+    its closed form refers to (a copy marked hooked if a hook changed it)."""
+    a = leaf._data
+    g = conv(g, (a.shape, _FROM_NP[a.dtype]))
+    hooks = leaf._hooks
+    if hooks:
+        hooked = False
+        for fn in list(hooks.values()):
+            r = fn(g if isinstance(g, Tensor) else _wrap(g))
+            if r is not None:
+                g = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
+                hooked = True
+        if hooked and contrib is not None:
+            contrib = Contribution(contrib.roots, contrib.seeds)
+            contrib.hooked = True
+    return g, contrib
+
+
+def _useful(order, capture):
+    # nodes from which a captured node or leaf is reachable; reverse discovery
+    # order visits children first, so the fixpoint loop usually runs twice
+    targets = {k[0] for k in capture}
+    useful = set()
+    changed = True
+    while changed:
+        changed = False
+        for n in reversed(order):
+            if n in useful:
+                continue
+            if n in targets:
+                useful.add(n)
+                changed = True
+                continue
+            for e in n.edges:
+                m = e[0] if type(e) is tuple else e
+                if m is not None and (m in useful or m in targets):
+                    useful.add(n)
+                    changed = True
+                    break
+    return useful
+
+
+def _accum_edge(buffers, e, g):
+    if type(e) is tuple:
+        node, k = e
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node.out_meta)
+        buf[k] = g if buf[k] is None else buf[k] + g
+    else:
+        prev = buffers.get(e)
+        buffers[e] = g if prev is None else prev + g
+
+
+def _prepare(node, gbuf, xp):
+    if node.out_meta is None:
+        return (gbuf,)
+    if gbuf is None:
+        gbuf = [None] * len(node.out_meta)
+    if hasattr(node.op, "backward_node"):
+        return tuple(gbuf)
+    out = []
+    for g, meta in zip(gbuf, node.out_meta):
+        if g is None:
+            g = np.zeros(meta[0], meta[1].np)
+            if xp is not numpy_ns:
+                g = _wrap(g)
+        out.append(g)
+    return tuple(out)
+
+
+def _run_hooks(node, grads_out):
+    grads_out = list(grads_out)
+    for k, fns in node.hooks.items():
+        for fn in fns:
+            g = grads_out[k]
+            if g is None:
+                continue
+            gt = g if isinstance(g, Tensor) else _wrap(g)
+            r = fn(gt)
+            if r is not None:
+                grads_out[k] = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
+                _HOOKED[0] = True
+    return tuple(grads_out)
+
+
+_HOOKED = [False]
+
+
+def _apply_vjps(node, grads_out, xp, create_graph):
+    quiet = _quiet()
+    try:
+        return _vjps(node, grads_out, xp, create_graph)
+    finally:
+        _loud(quiet)
+
+
+def _vjps(node, grads_out, xp, create_graph):
+    op = node.op
+    if node.freed:
+        raise RuntimeError(_FREED)
+    for vc, ver, k in node.checks:
+        if vc[0] != ver:
+            _raise_modified(node, vc[0], ver, k)
+    if hasattr(op, "backward_node"):
+        return _checked(node, op.backward_node(node, grads_out, create_graph))
+    saved = node.saved
+    ans = node.ans
+    if create_graph:
+        ins = saved
+        if ans is not None:
+            ans = (_wrap(ans, node, -1) if node.out_meta is None
+                   else tuple(_wrap(a, node, k) for k, a in enumerate(ans)))
+    else:
+        ins = []
+        for t in saved:
+            ins.append(t._data if isinstance(t, Tensor) else t)
+        if op.elementwise and not grads_out[0].ndim:
+            # a 0-d output has 0-d inputs: compute on numpy scalars, as forward does
+            ins = [a[()] if type(a) is np.ndarray else a for a in ins]
+            grads_out = (grads_out[0][()],)
+            if ans is not None:
+                ans = ans[()]
+    g = grads_out[0] if node.out_meta is None else grads_out
+    conv = _grad_tensor if create_graph else _grad_array
+    res = []
+    params = node.params
+    meta = node.meta
+    vjp = op.vjp
+    variadic = op.variadic
+    for k, e in enumerate(node.edges):
+        if e is None:
+            res.append(None)
+        elif variadic:
+            res.append(conv(vjp(xp, k, g, ans, *ins, **params), meta[k]))
+        else:
+            res.append(conv(vjp[k](xp, g, ans, *ins, **params), meta[k]))
+    return _checked(node, res) if _state["anomaly"] else res
+
+
+def _checked(node, res):
+    if _state["anomaly"]:
+        for k, r in enumerate(res):
+            if r is not None:
+                _check_nan(node, k, r)
+    return res
+
+
+def _check_nan(node, k, r):
+    a = r._data if isinstance(r, Tensor) else r
+    if a.dtype.kind == "f" and np.isnan(a).any():
+        raise RuntimeError(f"Function '{node.name()}' returned nan values in its {k}th output.")
+
+
+def _release(node, retain_graph):
+    # inputs read only for their metadata are swapped for metadata stubs, so
+    # the node keeps no arrays alive; nodes whose rules read values are marked
+    # freed and refuse a second backward
+    if retain_graph or not (node.checks or node.ans is not None):
+        return
+    node.freed = True
+    symbolic = _state["symbolic"]
+    saved = []
+    for t, e in zip_longest(node.saved, node.edges):
+        if isinstance(t, Tensor):
+            a = t._data
+            if e is None and symbolic:
+                m = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0])
+                m.held = t.__dict__.get("_held")      # a closed form built before keeps its identity
+                t = m
+            else:
+                t = _Meta(a.shape, a.dtype)
+        saved.append(t)
+    node.saved = saved
+    node.ans = None

@@ -1,0 +1,125 @@
+"""The recorded graph: nodes (what ``grad_fn`` shows), their edges, and walks
+over them.  A node holds the skeleton (op, params, edges, input shapes and
+dtypes), which outlives ``backward()``, and the values its rules read."""
+from ..tensor import _clock
+
+
+class Node:
+    """A recorded op: the object behind ``tensor.grad_fn``."""
+    __slots__ = ("op", "params", "edges", "meta", "saved", "ans", "checks",
+                 "hooks", "freed", "out_meta", "shape", "__weakref__")
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        return tuple((_edge_fn(e), e[1] if type(e) is tuple else 0) for e in self.edges)
+
+    def register_hook(self, fn):
+        raise NotImplementedError("Node.register_hook is not supported; use Tensor.register_hook")
+
+    @property
+    def metadata(self):
+        return {}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+
+def _edge_fn(e):
+    if e is None:
+        return None
+    if isinstance(e, Node):
+        return e
+    if isinstance(e, tuple):
+        return e[0]
+    return AccumulateGrad(e)
+
+
+class AccumulateGrad:
+    """The sink of a leaf in ``next_functions``; ``.variable`` is the leaf."""
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    next_functions = ()
+
+    def name(self):
+        return "AccumulateGrad"
+
+    def __eq__(self, other):
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self):
+        return id(self.variable)
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+_NODE_CLASSES = {}
+
+
+def node_class(name):
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
+
+
+# An edge is: None (no gradient flows), a leaf Tensor (accumulate into .grad),
+# a Node (single output) or (Node, output index) for multi-output nodes.
+def edge_of(t):
+    if t._base is not None:
+        _refresh_view(t)
+    n = t._node
+    if n is None:
+        return t if t._rg else None
+    return n if t._out == -1 else (n, t._out)
+
+
+def _refresh_view(t):
+    # a view whose base was modified in place since the view's node was made
+    # reads the base's new history: rebuild the view's node from the base
+    b = t._base
+    if t._vbase_node is not b._node:
+        from ..ops import shape as _shape
+        _shape.rebuild_view(t)
+
+
+class Contribution:
+    """What a gradient remembers of the backward pass that produced it: the
+    root edges and the seed gradients (None: ones).  Its closed form is built
+    from this skeleton only when asked for."""
+    __slots__ = ("roots", "seeds", "cache", "hooked", "clock", "__weakref__")
+
+    def __init__(self, roots, seeds):
+        self.roots = roots
+        self.seeds = seeds
+        self.cache = None
+        self.hooked = False     # a hook replaced a gradient: the closed form is unknown
+        self.clock = _clock[0]
+
+
+def leaves_of(roots, edges=None):
+    """The leaves that require grad reachable from ``roots`` (or from their
+    ``edges``, taken earlier), in discovery order."""
+    out, seen = [], set()
+    stack = [edge_of(t) for t in roots] if edges is None else list(edges)
+    nodes = set()
+    while stack:
+        e = stack.pop()
+        if e is None:
+            continue
+        n = e[0] if type(e) is tuple else e
+        if isinstance(n, Node):
+            if n in nodes:
+                continue
+            nodes.add(n)
+            stack.extend(reversed(n.edges))
+        elif id(n) not in seen:
+            seen.add(id(n))
+            out.append(n)
+    return out

@@ -1,0 +1,120 @@
+"""In-place ops: the write, and the graph's functional view of it (a new
+node for the target, ``CopySlices`` on the base of a view)."""
+import numpy as np
+
+from .. import dtypes as _dt
+from ..tensor import Tensor, _wrap
+from .mode import _state, modified
+from .record import record, _forward, _int_scalar
+
+
+
+
+def check_inplace(target):
+    if not _state["grad"]:
+        return
+    if target._node is None and target._rg:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    b = target._base
+    if b is not None and b._node is None and b._rg:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def call_inplace(op, target, others, params):
+    """Run ``op(target, *others)`` and write the result into ``target``'s storage.
+
+    The graph sees the functional version: ``target`` becomes the output of a
+    new node whose input is its old value; for a view, its base gets a
+    ``CopySlices`` node that writes the new view value into the old base.
+    """
+    check_inplace(target)
+    if not target._data.flags.writeable:
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+    inputs = (target,) + tuple(others)
+    arrs = [t._data if isinstance(t, Tensor) else t for t in inputs]
+    tdt = target.dtype
+    if op.dtypes != "keep":
+        dt = _dt.result_type(*inputs)
+        if op.dtypes == "float" and dt._cat < 2:
+            dt = _dt._DEFAULT[0]
+        if dt._cat > tdt._cat:
+            raise RuntimeError(f"result type {dt.scalar_name} can't be cast to the desired output "
+                               f"type {tdt.scalar_name}")
+        for k, a in enumerate(arrs):
+            if type(a) is np.ndarray and a.dtype != dt.np:
+                arrs[k] = a.astype(dt.np)
+            elif type(a) is int and dt._cat == 1:
+                arrs[k] = _int_scalar(a, dt.np)
+    out = np.asarray(_forward(op, arrs, params))
+    if out.shape != target._data.shape:
+        try:
+            out = np.broadcast_to(out, target._data.shape)
+        except ValueError:
+            raise RuntimeError(f"output with shape {list(target._data.shape)} doesn't match the broadcast "
+                               f"shape {list(out.shape)}") from None
+    rg = _state["grad"] and op.differentiable and any(
+        isinstance(t, Tensor) and (t._node is not None or t._rg or
+                                   (t._base is not None and t._base.requires_grad)) for t in inputs)
+    snap = None
+    if rg:
+        need = set()
+        reads = op.reads()
+        for k, t in enumerate(inputs):
+            if isinstance(t, Tensor) and t.requires_grad and k < len(reads):
+                need |= reads[k][1]
+        snap = _snapshot(target, copy=0 in need)
+    old_base = _base_before_write(target) if rg else None
+    target._data[...] = out
+    modified(target)
+    if target._gsrc is not None:
+        target._gsrc[:] = [("unknown",)]
+    if rg:
+        node = record(op, (snap,) + tuple(others), params, target._data)
+        if node.ans is not None:
+            node.checks.append((target._vc, target._vc[0], -1))
+        _rebind(target, node, old_base)
+    return target
+
+
+def _base_before_write(target):
+    # a constant base about to be partly overwritten through a view: its old
+    # values enter the closed form; keep them when that is free (uniform values)
+    b = target._base
+    if b is None or b._node is not None or b._rg:
+        return None
+    a = b._data
+    if a.size and (a == a.flat[0]).all():
+        return np.broadcast_to(a.flat[0], a.shape)
+    return None
+
+
+def _snapshot(t, copy):
+    s = _wrap(t._data.copy() if copy else t._data, t._node, t._out)
+    s._rg = t._rg
+    s._base = t._base
+    s._view = t._view
+    s._vbase_node = t._vbase_node
+    if not copy:
+        s._vc = t._vc
+    return s
+
+
+def _rebind(target, node, old_base=None):
+    b = target._base
+    if b is None:
+        target._node = node
+        target._out = -1
+        return
+    from ..ops.shape import copy_slices_op
+    value = _wrap(target._data, node, -1)
+    bsnap = _snapshot(b, copy=False)
+    if old_base is not None:
+        bsnap._data, bsnap._vc = old_base, [0]
+    cs = record(copy_slices_op, (bsnap, value), {"chain": target._view}, None)
+    cs.shape = b._data.shape
+    b._node = cs
+    b._out = -1
+    target._node = node
+    target._out = -1
+    target._vbase_node = cs
