@@ -1038,3 +1038,54 @@ def test_empty_views_are_views():
     assert z.grad is not None and z.grad.shape == (2, 0)
     a = sg.zeros(0, 3)
     assert a.t()._base is a and a.view(3, 0)._base is a and a[1:]._base is a
+
+
+def test_tensor_where_method_takes_self_as_the_input():
+    x = sg.tensor([-2.0, 0.5, 3.0], dtype=sg.float64)
+    r = x.where(x > 1, 0.0)
+    assert r.tolist() == [0.0, 0.0, 3.0] and r.dtype is sg.float64
+
+
+def test_reassigning_a_child_or_parameter_keeps_its_place():
+    nn = sg.nn
+    m = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    m[1] = nn.Tanh()
+    assert [n for n, _ in m.named_children()] == ["0", "1", "2"]
+    assert isinstance(list(m.children())[1], nn.Tanh)
+    lin = nn.Linear(2, 2)
+    lin.weight = nn.Parameter(sg.ones(2, 2))
+    assert [n for n, _ in lin.named_parameters()] == list(lin.state_dict()) == ["weight", "bias"]
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+def _grads(fn, *vals):
+    ts = [sg.tensor(v, dtype=sg.float64, requires_grad=True) for v in vals]
+    y = fn(*ts)
+    y.sum().backward()
+    for t in ts:            # the closed form evaluates to the same numbers
+        np.testing.assert_array_equal(t.grad.evaluate(), t.grad.numpy())
+    return [y.detach().numpy().tolist()] + [t.grad.numpy().tolist() for t in ts]
+
+
+# expected: what PyTorch 2.13 gives (values, then each input's gradient)
+@pytest.mark.parametrize("fn, vals, want", [
+    (lambda x, e: x ** e, ([0.0, NAN, 2.0], [0.0, 0.0, 3.0]),
+     [[1.0, 1.0, 8.0], [0.0, 0.0, 12.0], [0.0, NAN, 8 * np.log(2)]]),
+    (lambda x: (-2.0) ** x, ([1.0, 2.0],), [[-2.0, 4.0], [NAN, NAN]]),
+    (lambda x: 0.0 ** x, ([-1.0, 0.0, 2.0],), [[INF, 1.0, 0.0], [-INF, 0.0, 0.0]]),
+    (lambda x: x.sign() * 3 + x.abs(), ([NAN, -0.0, 0.0, 2.0],), [[NAN, 0.0, 0.0, 5.0], [0.0, 0.0, 0.0, 1.0]]),
+    (lambda x: (x.floor() + x.sign() + x.round() + x.ceil() + x.trunc()) * INF, ([1.5],), [[INF], [0.0]]),
+    (lambda x: x.norm(p=1), ([NAN, 1.0],), [NAN, [0.0, 1.0]]),
+    (lambda x: x.max(), ([1.0, NAN, 3.0],), [NAN, [0.0, 1.0, 0.0]]),
+    (lambda x: x.min(), ([NAN, NAN, 1.0],), [NAN, [0.5, 0.5, 0.0]]),
+    (lambda x: x.amax(), ([1.0, NAN, 3.0],), [NAN, [NAN, NAN, NAN]]),
+    (lambda x: x.amin(), ([2.0, 1.0, 1.0],), [1.0, [0.0, 0.5, 0.5]]),
+    (lambda x: x.norm(p=INF), ([1.0, NAN, 3.0],), [NAN, [0.0, 0.0, 0.0]]),
+])
+def test_gradients_at_nan_inf_and_zero_exponents(fn, vals, want):
+    got = _grads(fn, *vals)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(np.array(g), np.array(w))
+    assert sg.tensor([NAN, -0.0]).sign().tolist() == [0.0, 0.0] and not sg.tensor([-0.0]).sign().signbit().item()

@@ -21,6 +21,14 @@ def _float(dtype):
     return _np.dtype(_np.float64) if dt.kind == "f" else dt
 
 
+def sign(a):
+    """PyTorch's sign: 0 at NaN and at -0.0."""
+    a = _jnp.asarray(a)
+    if a.dtype.kind == "f":
+        return (a > 0).astype(a.dtype) - (a < 0).astype(a.dtype)
+    return _jnp.sign(a)
+
+
 def index_add(shape, dtype, key, g):
     """zeros(shape) with ``g`` added at ``key`` (duplicates accumulate)."""
     return _jnp.zeros(shape, _float(dtype)).at[key].add(g)
@@ -88,7 +96,7 @@ two_over_sqrt_pi = 2 / _math.sqrt(_math.pi)
 
 
 def log_scalar(c):
-    return _math.log(c)
+    return _math.log(c) if c > 0 else -_np.inf if c == 0 else _np.nan
 
 
 def einsum(subscripts, *operands):

@@ -44,6 +44,18 @@ def expand_dims(a, axis):
     return _np.expand_dims(a, axis)
 
 
+def sign(a):
+    """PyTorch's sign: 0 at NaN and at -0.0 (numpy gives nan and -0.0)."""
+    if a.dtype.kind == "f":
+        return _np.subtract(a > 0, a < 0, dtype=a.dtype)
+    return _np.sign(a)
+
+
+def log_scalar(c):
+    """log of a Python number base, as PyTorch takes it: nan below 0."""
+    return __import__("math").log(c) if c > 0 else -_np.inf if c == 0 else _np.nan
+
+
 def sort_indices(a, axis, descending):
     """Indices sorting ``a`` along ``axis``, stable, NaN largest.  Descending:
     sorting the reversed axis and reversing back keeps ties in order."""
@@ -142,10 +154,6 @@ def astype(a, dtype):
 ln2 = __import__("math").log(2)
 ln10 = __import__("math").log(10)
 two_over_sqrt_pi = 2 / __import__("math").sqrt(__import__("math").pi)
-
-
-def log_scalar(c):
-    return __import__("math").log(c)
 
 
 def einsum(subscripts, *operands):

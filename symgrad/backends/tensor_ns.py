@@ -182,7 +182,8 @@ two_over_sqrt_pi = 2 / __import__("math").sqrt(__import__("math").pi)
 
 
 def log_scalar(c):
-    return __import__("math").log(c)
+    from .numpy_ns import log_scalar
+    return log_scalar(c)
 
 
 # ---------------------------------------------------------- linear algebra

@@ -37,7 +37,7 @@ div_op = Op("div", "DivBackward0", lambda xp, a, b: a / b,
 neg_op = Op("neg", "NegBackward0", lambda xp, a: -a, (lambda xp, g, ans, a: -g,), dtypes="promote")
 pow_scalar_op = Op("pow_scalar", "PowBackward0", lambda xp, a, exponent: a ** exponent,
                    (lambda xp, g, ans, a, exponent: g * exponent * a ** (exponent - 1)
-                    if exponent != 0 else g * 0,), dtypes="promote")
+                    if exponent != 0 else xp.zeros_like(g),), dtypes="promote")
 def _int_pow(a, b):
     """``a ** b`` of integers as PyTorch: a negative tensor exponent gives
     ``1 // a ** -b`` (0 unless ``a`` is 1 or -1); a negative Python int is an error."""
@@ -70,11 +70,12 @@ def _pow(xp, a, b):
 
 
 pow_op = Op("pow", "PowBackward1", _pow,
-            (lambda xp, g, ans, a, b: g * b * a ** (b - 1),
-             lambda xp, g, ans, a, b: xp.where((a == 0) & (b >= 0), 0, g * ans * xp.log(a))),
+            (lambda xp, g, ans, a, b: xp.where(b == 0, 0, g * b * a ** (b - 1)),
+             lambda xp, g, ans, a, b: g * xp.where((a == 0) & (b >= 0), 0, ans * xp.log(a))),
             dtypes="promote")
 rpow_op = Op("rpow", "PowBackward2", lambda xp, b, base: base ** b,
-             (lambda xp, g, ans, b, base: g * ans * xp.log_scalar(base) if base != 0 else g * 0,),
+             (lambda xp, g, ans, b, base: g * (ans * xp.log_scalar(base) if base != 0 else
+                                               xp.where(b >= 0, 0, -ans * float("inf"))),),
              dtypes="float")
 
 
@@ -402,7 +403,7 @@ def fmin(input, other, *, out=None):
     return with_out(call(fmin_op, input, other), out, "fmin")
 
 
-@export()
+@export(method=False)
 def where(condition, input=None, other=None):
     """Elements of ``input`` where ``condition``, else of ``other``.
 
@@ -425,6 +426,18 @@ def where(condition, input=None, other=None):
     if r.dtype is not dt:
         r = r.to(dt)
     return r
+
+
+@export("where", function=False)
+def _where_method(self, condition, other):
+    """``self`` where ``condition``, else ``other`` (``sg.where(condition, self, other)``).
+
+    >>> import symgrad as sg
+    >>> x = sg.tensor([-2., 3.])
+    >>> x.where(x > 0, 0.)
+    tensor([0., 3.])
+    """
+    return where(condition, self, other)
 
 
 @export()
@@ -479,7 +492,7 @@ abs_op, abs = _unary("abs", "AbsBackward0", lambda xp, a: xp.abs(_not_bool("abs_
                      lambda xp, g, ans, a: g * xp.sign(a), dtypes="keep",
                      example=("sg.tensor([-1.5, 2.0])", "tensor([1.5000, 2.0000])"), aliases=("absolute",))
 sign_op, sign = _unary("sign", "SignBackward0", lambda xp, a: xp.sign(a),
-                       lambda xp, g, ans, a: g * 0, dtypes="keep",
+                       lambda xp, g, ans, a: xp.zeros_like(g), dtypes="keep",
                        example=("sg.tensor([-2., 0., 3.])", "tensor([-1.,  0.,  1.])"))
 reciprocal_op, reciprocal = _unary("reciprocal", "ReciprocalBackward0", lambda xp, a: 1 / a,
                                    lambda xp, g, ans, a: -g * ans * ans,
@@ -547,13 +560,13 @@ relu_op, relu = _unary("relu", "ReluBackward0", lambda xp, a: xp.maximum(_not_bo
                        lambda xp, g, ans, a: xp.where(ans > 0, g, 0), dtypes="keep",
                        example=("sg.tensor([-1., 2.])", "tensor([0., 2.])"))
 floor_op, floor = _unary("floor", "FloorBackward0", lambda xp, a: xp.floor(_not_bool("floor_vml_cpu", a)),
-                         lambda xp, g, ans, a: g * 0, dtypes="keep",
+                         lambda xp, g, ans, a: xp.zeros_like(g), dtypes="keep",
                          example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -2.])"))
 ceil_op, ceil = _unary("ceil", "CeilBackward0", lambda xp, a: xp.ceil(_not_bool("ceil_vml_cpu", a)),
-                       lambda xp, g, ans, a: g * 0, dtypes="keep",
+                       lambda xp, g, ans, a: xp.zeros_like(g), dtypes="keep",
                        example=("sg.tensor([1.5, -1.5])", "tensor([ 2., -1.])"))
 trunc_op, trunc = _unary("trunc", "TruncBackward0", lambda xp, a: xp.trunc(_not_bool("trunc_vml_cpu", a)),
-                         lambda xp, g, ans, a: g * 0, dtypes="keep", aliases=("fix",),
+                         lambda xp, g, ans, a: xp.zeros_like(g), dtypes="keep", aliases=("fix",),
                          example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -1.])"))
 frac_op, frac = _unary("frac", "FracBackward0", lambda xp, a: _not_bool("frac_cpu", a) - xp.trunc(a),
                        lambda xp, g, ans, a: g, dtypes="keep",
@@ -575,7 +588,7 @@ def square(input, *, out=None):
 # decimals=None: round() (RoundBackward0); given, even 0, it is round.decimals (RoundBackward1)
 round_op = Op("round", lambda p: "RoundBackward0" if p["decimals"] is None else "RoundBackward1",
               lambda xp, a, decimals: xp.round(_not_bool("round_vml_cpu", a), decimals or 0),
-              (lambda xp, g, ans, a, decimals: g * 0,), dtypes="keep")
+              (lambda xp, g, ans, a, decimals: xp.zeros_like(g),), dtypes="keep")
 
 
 @export()

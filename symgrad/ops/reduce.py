@@ -25,8 +25,16 @@ def _mean_vjp(xp, g, ans, a, dim, keepdim):
 
 
 def _extreme_vjp(xp, g, ans, a, dim, keepdim):
-    # ties share the gradient evenly, as PyTorch's amax/amin and max()
+    # amax/amin: ties share the gradient evenly; a NaN extreme matches no
+    # element, and (g / 0) * 0 is NaN throughout, as in PyTorch
     mask = a == keep(xp, ans, dim, keepdim)
+    return keep(xp, g, dim, keepdim) / xp.sum(mask, axis=dim, keepdims=True) * mask
+
+
+def _extreme_all_vjp(xp, g, ans, a, dim, keepdim):
+    # max()/min(): as amax, but a NaN extreme sends the gradient to the NaNs
+    # (``a`` has a NaN exactly when the extreme is NaN)
+    mask = (a == keep(xp, ans, dim, keepdim)) | xp.isnan(a)
     return xp.where(mask, keep(xp, g, dim, keepdim) / xp.sum(mask, axis=dim, keepdims=True), 0)
 
 
@@ -93,7 +101,7 @@ def _norm_vjp(xp, g, ans, a, ord, dim, keepdim):
         return xp.zeros_like(a)
     if abs(ord) == float("inf"):
         mask = xp.abs(a) == nk
-        return xp.sign(a) * mask * (gk / xp.sum(mask, axis=dim, keepdims=True))
+        return xp.where(mask, xp.sign(a) * (gk / xp.sum(mask, axis=dim, keepdims=True)), 0)
     # a zero entry has gradient 0 (for p < 2, |a|**(p-2) is inf there: 0 * inf)
     safe = xp.where(a == 0, 1, a)
     return gk * xp.where((nk == 0) | (a == 0), 0,
@@ -129,9 +137,9 @@ sum_dim_op = Op("sum_dim", "SumBackward1", _sum_fwd, (_sum_vjp,))
 mean_op = Op("mean", "MeanBackward0", _mean_fwd, (_mean_vjp,))
 mean_dim_op = Op("mean_dim", "MeanBackward1", _mean_fwd, (_mean_vjp,))
 max_all_op = Op("max_all", "MaxBackward1", lambda xp, a, dim, keepdim: xp.max(a, axis=dim, keepdims=keepdim),
-                (_extreme_vjp,))
+                (_extreme_all_vjp,))
 min_all_op = Op("min_all", "MinBackward1", lambda xp, a, dim, keepdim: xp.min(a, axis=dim, keepdims=keepdim),
-                (_extreme_vjp,))
+                (_extreme_all_vjp,))
 amax_op = Op("amax", "AmaxBackward0", lambda xp, a, dim, keepdim: xp.max(a, axis=dim, keepdims=keepdim),
              (_extreme_vjp,))
 amin_op = Op("amin", "AminBackward0", lambda xp, a, dim, keepdim: xp.min(a, axis=dim, keepdims=keepdim),

@@ -87,7 +87,7 @@ index_put_op = Op("index_put", "IndexPutBackward0", lambda xp, a, v, key: xp.ind
                   (lambda xp, g, ans, a, v, key: xp.index_put(g, key, 0),
                    lambda xp, g, ans, a, v, key: g[key]))
 copy_op = Op("copy", "CopyBackwards", lambda xp, dst, src: xp.broadcast_to(src, dst.shape),
-             (lambda xp, g, ans, dst, src: g * 0,
+             (lambda xp, g, ans, dst, src: xp.zeros_like(g),
               lambda xp, g, ans, dst, src: g))
 
 

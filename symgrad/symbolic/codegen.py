@@ -76,13 +76,21 @@ def stabilize(e, factor=False):
 _FUNCS = {
     sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh",
     sp.cosh: "cosh", sp.tanh: "tanh", sp.asin: "arcsin", sp.acos: "arccos", sp.atan: "arctan",
-    sp.asinh: "arcsinh", sp.acosh: "arccosh", sp.atanh: "arctanh", sp.Abs: "abs", sp.sign: "sign",
+    sp.asinh: "arcsinh", sp.acosh: "arccosh", sp.atanh: "arctanh", sp.Abs: "abs",
     sp.floor: "floor", sp.ceiling: "ceil",
 }
 _RELS = {"==": lambda x, y: x == y, "!=": lambda x, y: x != y, "<": lambda x, y: x < y,
          "<=": lambda x, y: x <= y, ">": lambda x, y: x > y, ">=": lambda x, y: x >= y}
 _REDUCED = (sp.Sum, sp.Product, tns.MaxOver)
 _CANON = [sp.Symbol(f"_c{k}", integer=True, nonnegative=True) for k in range(64)]
+
+
+def _sign(xp):
+    if xp is np:
+        from ..backends.numpy_ns import sign
+    else:
+        from ..backends.jax_ns import sign
+    return sign
 
 
 class Compiler:
@@ -192,6 +200,8 @@ class Compiler:
             return self._elementwise(xp.arctan2, e.args, scope)
         if isinstance(e, sp.erf):
             return self._elementwise(_erf(xp), e.args, scope)
+        if isinstance(e, sp.sign):         # as the numeric path: 0 at NaN
+            return self._elementwise(_sign(xp), e.args, scope)
         if isinstance(e, tns._round):
             return self._elementwise(xp.round, e.args, scope)
         for cls, name in _FUNCS.items():

@@ -143,7 +143,7 @@ def round(a, decimals=0):
 
 
 def log_scalar(c):
-    return sp.log(number(c))
+    return sp.log(number(c)) if c > 0 else -sp.oo if c == 0 else sp.nan
 
 
 def arctan2(a, b):
