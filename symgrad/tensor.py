@@ -288,6 +288,10 @@ class Tensor:
     # ------------------------------------------------------------ autograd
     @property
     def requires_grad(self):
+        b = self._base
+        if b is not None and self._vbase_node is not b._node:
+            from .engine import _refresh_view
+            _refresh_view(self)
         return self._node is not None or self._rg
 
     @requires_grad.setter

@@ -843,3 +843,78 @@ def test_softmax_family_on_an_empty_dim_and_on_0d(fn):
     want = {"softmax": 1.0, "log_softmax": 0.0, "logsumexp": -2.3}[fn]
     assert out.item() == pytest.approx(want)
     assert float(out.evaluate()) == pytest.approx(want)
+
+
+# ---------------------------------------------- in-place writes and what they invalidate
+def test_in_place_op_reading_its_own_target_refuses_backward():
+    x = sg.tensor([2.0, 3.0, 4.0], dtype=sg.float64, requires_grad=True)
+    y = x * 1
+    y.mul_(y)            # mul saves y, which this very write changes: PyTorch refuses too
+    with pytest.raises(RuntimeError, match="modified by an inplace operation.*output 0 of Mul, is at version 1; "
+                                           "expected version 0"):
+        y.sum().backward()
+    y = x * 1
+    y.add_(y)            # add reads no values: fine
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_backward_inputs_fill_non_leaf_grads():
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    y = x * 3
+    (y * y).sum().backward(inputs=[y])
+    assert y.retains_grad and y.grad.tolist() == [6.0, 12.0] and x.grad is None
+
+
+@pytest.mark.parametrize("stop", [lambda x: x.requires_grad_(False), lambda x: x.detach_()])
+def test_a_leaf_that_stopped_requiring_grad_gets_no_gradient(stop):
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    y = (x * x).sum()
+    stop(x)
+    y.backward()
+    assert x.grad is None
+
+
+def test_a_view_taken_before_its_base_required_grad_follows_the_base():
+    base = sg.zeros(2, 3, dtype=sg.float64)
+    v = base.t()
+    w = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    base[:, 0] = w
+    assert v.requires_grad
+    ((v * v).sum() + w.sum()).backward()
+    assert w.grad.tolist() == [3.0, 5.0]          # 2w + 1
+
+
+def test_closed_forms_refuse_constants_written_after_use():
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    c = sg.tensor([10.0, 30.0], dtype=sg.float64)
+    z = c * x
+    np.testing.assert_array_equal(z.evaluate(), [10.0, 60.0])
+    c.mul_(2)
+    with pytest.raises(RuntimeError, match="no longer exists"):
+        z.evaluate()
+    c = sg.tensor([3.0, 4.0], dtype=sg.float64)
+    c.add_(x)            # the old c enters the gradient's closed form and is gone
+    (c * x).sum().backward()
+    assert x.grad.tolist() == [5.0, 8.0]
+    with pytest.raises(RuntimeError, match="no longer exists"):
+        x.grad.evaluate()
+    x.grad = None
+    c = sg.zeros(2, dtype=sg.float64)
+    c += x * x           # a uniform constant keeps its (one) old value
+    (c * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.evaluate(), [3.0, 12.0])
+
+
+def test_writing_into_a_view_of_a_gradient_forgets_its_closed_form():
+    x = sg.tensor([1.0, 2.0, 3.0], dtype=sg.float64, requires_grad=True)
+    (x * x).sum().backward()
+    x.grad[0] = 0.5
+    with pytest.raises(RuntimeError, match="closed form is unknown"):
+        x.grad.evaluate()
+    x.grad.zero_()
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.evaluate(), [2.0, 4.0, 6.0])
+    x.grad.data[1].fill_(7.0)
+    with pytest.raises(RuntimeError, match="closed form is unknown"):
+        x.grad.evaluate()

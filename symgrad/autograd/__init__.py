@@ -62,6 +62,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     ins = _seq(inputs)
     if ins is not None and not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    for t in ins or ():
+        if t._node is not None:
+            t.retain_grad()         # as PyTorch: a non-leaf input's .grad is filled
     seeds = grads if grad_tensors is None else \
         [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in grads]
     if check:

@@ -186,7 +186,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
         g, entry_contrib = _finish_leaf(leaf, g, conv, contrib)
         for i in hit or ():
             results[i] = g if create_graph else _result(g, entry_contrib, _weakref(leaf))
-        if accumulate:
+        if accumulate and leaf._rg:         # not a leaf that stopped requiring grad since
             _accumulate(leaf, g, create_graph, entry_contrib, taken)
     unused = [k for k, r in enumerate(results) if r is None]
     if not accumulate and not allow_unused and unused:
@@ -226,7 +226,8 @@ def backward_one_node(root, g, retain_graph, seeds):
             if e is leaf:
                 total = gi if total is None else total + gi
         total, leaf_contrib = _finish_leaf(leaf, total, _grad_array, contrib)
-        _accumulate(leaf, total, False, leaf_contrib, taken)
+        if leaf._rg:
+            _accumulate(leaf, total, False, leaf_contrib, taken)
     return leaves
 
 

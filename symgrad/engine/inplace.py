@@ -63,18 +63,29 @@ def call_inplace(op, target, others, params):
         for k, t in enumerate(inputs):
             if isinstance(t, Tensor) and t.requires_grad and k < len(reads):
                 need |= reads[k][1]
-        snap = _snapshot(target, copy=0 in need)
-    old_base = _base_before_write(target) if rg else None
+        snap = _snapshot(target, copy=0 in need, before_write=True)
+        # recorded before the write: an input that aliases the target (y.mul_(y))
+        # is saved at the version the write makes stale, so backward refuses it
+        node = record(op, (snap,) + tuple(others), params, target._data)
+        old_base = _base_before_write(target)
     target._data[...] = out
     modified(target)
-    if target._gsrc is not None:
-        target._gsrc[:] = [("unknown",)]
+    forget_closed_form(target)
     if rg:
-        node = record(op, (snap,) + tuple(others), params, target._data)
         if node.ans is not None:
             node.checks.append((target._vc, target._vc[0], -1))
         _rebind(target, node, old_base)
     return target
+
+
+def forget_closed_form(t, now=("unknown",)):
+    """After a write into a gradient (or a view of one): its recorded
+    closed form no longer holds; ``now`` is what it is instead."""
+    if t._gsrc is not None:
+        t._gsrc[:] = [now]
+    b = t._base
+    if b is not None and b._gsrc is not None:
+        b._gsrc[:] = [("unknown",)]
 
 
 def _base_before_write(target):
@@ -89,8 +100,13 @@ def _base_before_write(target):
     return None
 
 
-def _snapshot(t, copy):
-    s = _wrap(t._data.copy() if copy else t._data, t._node, t._out)
+def _snapshot(t, copy, before_write=False):
+    a = t._data
+    if before_write and not copy and t._node is None and not t._rg and a.size and (a == a.flat[0]).all():
+        # a constant about to be overwritten: its old values enter the closed
+        # form; keep them when that is free (uniform values)
+        return _wrap(np.broadcast_to(a.flat[0], a.shape))
+    s = _wrap(a.copy() if copy else a, t._node, t._out)
     s._rg = t._rg
     s._base = t._base
     s._view = t._view

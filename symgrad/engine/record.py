@@ -58,6 +58,9 @@ def call(op, *inputs, **params):
     for t in inputs:
         if isinstance(t, Tensor):
             a = t._data
+            b = t._base
+            if b is not None and t._vbase_node is not b._node and _state["grad"]:
+                _refresh_view(t)        # its base was written in place since: it may require grad now
             if t._node is not None or t._rg:
                 rg = True
             if a.ndim or not scalars:

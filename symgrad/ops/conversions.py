@@ -96,8 +96,7 @@ def fill_(self, value):
         return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
     self._data[...] = v
     engine.modified(self)
-    if self._gsrc is not None:
-        self._gsrc[:] = [("const", v)]
+    engine.forget_closed_form(self, ("const", v))
     return self
 
 

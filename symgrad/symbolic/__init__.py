@@ -75,8 +75,9 @@ def lambdify(t, backend="numpy"):
     leaves = []
     for s in syms:
         leaf = leaf_of(s)
-        if leaf is None:
-            raise RuntimeError(f"a constant of this closed form no longer exists; cannot evaluate it")
+        if leaf is None or getattr(leaf, "stale", False):
+            raise RuntimeError("a constant of this closed form no longer exists (it was written in place after "
+                               "the graph used it); cannot evaluate it")
         leaves.append(leaf)
     if backend == "numpy":
         xp = __import__("numpy")

@@ -78,20 +78,26 @@ def leaf_template(t):
 
 
 class _Held:
-    """A constant input: its values (kept by the graph skeleton) and a weak
-    reference to its tensor, for its name."""
+    """A constant input: its values (kept by the graph skeleton), a weak
+    reference to its tensor, for its name, and the version the values had
+    when the graph used them (``stale`` once written in place since)."""
     requires_grad = False
     _name = None
 
-    def __init__(self, value, ref):
+    def __init__(self, value, ref, vc=None, ver=None):
         self._data = value
         self.ref = ref
+        self.vc, self.ver = vc, ver
+
+    @property
+    def stale(self):
+        return self.vc is not None and self.vc[0] != self.ver
 
 
 _HELD = weakref.WeakValueDictionary()     # id(array) -> its _Held, while a skeleton keeps it
 
 
-def const_template(value, ref, fresh=True, owner=None):
+def const_template(value, ref, fresh=True, owner=None, vc=None, ver=None):
     """A constant input.  Unnamed constants whose values are all equal (and
     still the values the graph used) are written as that number."""
     if fresh and value.size and value.dtype.kind in "fiu":
@@ -102,8 +108,8 @@ def const_template(value, ref, fresh=True, owner=None):
     if not fresh:
         return _anon(_Meta(value.shape, value.dtype, ref))
     held = _HELD.get(id(value))
-    if held is None or held._data is not value:
-        held = _HELD[id(value)] = _Held(value, ref)
+    if held is None or held._data is not value or held.ver != ver:
+        held = _HELD[id(value)] = _Held(value, ref, vc, ver)
     if owner is not None:
         owner(held)
     return leaf_template(held)
@@ -112,7 +118,8 @@ def const_template(value, ref, fresh=True, owner=None):
 def _anon(meta):
     if meta.value is not None:
         fresh = meta.vc is None or meta.vc[0] == meta.ver
-        return const_template(meta.value, meta.ref, fresh, owner=lambda h: setattr(meta, "held", h))
+        return const_template(meta.value, meta.ref, fresh, owner=lambda h: setattr(meta, "held", h),
+                              vc=meta.vc, ver=meta.ver)
     n = next(_serial)
     _LEAVES[n] = _no_value
     nd = len(meta.shape)
@@ -137,7 +144,8 @@ def _const_input(node, k):
         ver = next((v for _, v, i in node.checks if i == k), s._vc[0])
         if s._skel is not None and ver == 0:
             return _with_value(node_template(s._skel), s._data)
-        return const_template(s._data, weakref.ref(s), owner=lambda h: s.__dict__.__setitem__("_held", h))
+        return const_template(s._data, weakref.ref(s), s._vc[0] == ver,
+                              owner=lambda h: s.__dict__.__setitem__("_held", h), vc=s._vc, ver=ver)
     if isinstance(s, _Meta):
         if s.skel is not None and s.ver == 0:
             return _with_value(node_template(s.skel), s.value)
