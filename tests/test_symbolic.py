@@ -344,3 +344,40 @@ def test_integer_cast_of_a_0d_tensor_in_the_closed_form():
     assert float(y.evaluate()) == pytest.approx(1.7) and float(x.grad.evaluate()) == 1.0
     z = x - x.long()
     assert float(z.evaluate()) == pytest.approx(0.7)
+
+
+# ------------------------------------------- closed forms agree with the numbers at edge data
+def _leaf(v):
+    return sg.tensor(v, dtype=sg.float64, requires_grad=True)
+
+
+def test_self_comparisons_are_nan_tests():
+    x = _leaf([float("nan"), 2.0])
+    o = x.masked_fill(x != x, 0.0)
+    assert o.tolist() == [0.0, 2.0]
+    np.testing.assert_array_equal(o.evaluate(), [0.0, 2.0])
+    o = sg.where(x == x, x, 5.0)
+    np.testing.assert_array_equal(o.evaluate(), [5.0, 2.0])
+    o.sum().backward()
+    np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
+
+
+def test_quotients_compile_as_divisions():
+    x = _leaf([-0.44340546192595093])        # x * (1/x) is 0.9999999999999999
+    for o in (sg.floor(x.cumsum(0) / x), sg.fmod(x.cumsum(0), x)):
+        np.testing.assert_array_equal(o.evaluate(), o.detach().numpy())
+
+
+def test_remainder_and_fmod_by_zero_are_nan():
+    x = _leaf([1.0, -2.0])
+    for o in (sg.fmod(x, 0.0), sg.remainder(x, 0.0)):
+        assert np.isnan(o.detach().numpy()).all() and np.isnan(o.evaluate()).all()
+
+
+def test_scatter_with_duplicate_indices_has_no_closed_form():
+    a, s = _leaf([1.0, 2.0]), _leaf([10.0, 20.0])
+    o = a.scatter(0, sg.tensor([1, 0]), s)
+    np.testing.assert_array_equal(o.evaluate(), [20.0, 10.0])
+    o = a.scatter(0, sg.tensor([0, 0]), s)
+    with pytest.raises(Exception, match="scatter"):
+        o.evaluate()

@@ -150,7 +150,15 @@ class Compiler:
         if isinstance(e, sp.Add):
             return self._elementwise(lambda *v: _fold(lambda x, y: x + y, v), e.args, scope)
         if isinstance(e, sp.Mul):
-            return self._elementwise(lambda *v: _fold(lambda x, y: x * y, v), e.args, scope)
+            # a / b, not a * (1/b): the numeric path divides, and floor or
+            # fmod of the quotient must not see 1/b's rounding
+            num = [f for f in e.args if not (f.is_Pow and f.exp.is_Integer and f.exp < 0)]
+            den = [f.base ** -f.exp for f in e.args if f.is_Pow and f.exp.is_Integer and f.exp < 0]
+            k = len(num)
+            if not den or not num:
+                return self._elementwise(lambda *v: _fold(lambda x, y: x * y, v), e.args, scope)
+            return self._elementwise(lambda *v: _fold(lambda x, y: x * y, v[:k]) / _fold(lambda x, y: x * y, v[k:]),
+                                     num + den, scope)
         if isinstance(e, sp.Pow):
             if e.exp == sp.Rational(1, 2):
                 return self._elementwise(xp.sqrt, (e.base,), scope)

@@ -168,8 +168,13 @@ def _ignoring_nan(pick):
 fmax, fmin = _ignoring_nan(sp.Max), _ignoring_nan(sp.Min)
 
 
+def _by_zero_nan(f):
+    # a float divisor of exactly 0 gives NaN, as the numeric path does
+    return lambda x, y: sp.nan if y.is_zero else f(x, y)
+
+
 def remainder(a, b):
-    return binary(sp.Mod, a, b)
+    return binary(_by_zero_nan(sp.Mod), a, b)
 
 
 def floor_divide(a, b):
@@ -177,7 +182,7 @@ def floor_divide(a, b):
 
 
 def fmod(a, b):
-    return binary(lambda x, y: x - y * sp.sign(x / y) * sp.floor(sp.Abs(x / y)), a, b)
+    return binary(_by_zero_nan(lambda x, y: x - y * sp.sign(x / y) * sp.floor(sp.Abs(x / y))), a, b)
 
 
 def logical_and(a, b):
@@ -869,6 +874,14 @@ def scatter_add(shape, dtype, axis, index, src):
 
 
 def scatter_put(a, axis, index, src):
+    import numpy as np
+    if not isinstance(index, T):
+        index = np.asarray(index)
+        ax = axis % index.ndim
+        cols = np.moveaxis(index, ax, -1).reshape(-1, index.shape[ax])
+        if (np.sort(cols, axis=-1)[:, 1:] == np.sort(cols, axis=-1)[:, :-1]).sum():
+            # which write wins is unspecified (PyTorch) or the last (numpy): no formula
+            raise NoClosedForm("scatter with duplicate indices")
     a = as_t(a)
     hit = scatter_add(a.shape, None, axis, index, T(sp.Integer(1), tuple(index.shape)))
     val = scatter_add(a.shape, None, axis, index, src) if isinstance(src, T) else as_t(src)

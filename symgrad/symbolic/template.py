@@ -164,12 +164,12 @@ class T:
     def __neg__(self): return T(-numeric(self.e), self.shape)
     def __pos__(self): return self
     def __abs__(self): return T(sp.Abs(self.e), self.shape)
-    def __gt__(self, o): return binary(sp.StrictGreaterThan, self, o)
-    def __ge__(self, o): return binary(sp.GreaterThan, self, o)
-    def __lt__(self, o): return binary(sp.StrictLessThan, self, o)
-    def __le__(self, o): return binary(sp.LessThan, self, o)
-    def __eq__(self, o): return binary(sp.Eq, self, o)
-    def __ne__(self, o): return binary(sp.Ne, self, o)
+    def __gt__(self, o): return binary(_relation(sp.StrictGreaterThan), self, o)
+    def __ge__(self, o): return binary(_relation(sp.GreaterThan), self, o)
+    def __lt__(self, o): return binary(_relation(sp.StrictLessThan), self, o)
+    def __le__(self, o): return binary(_relation(sp.LessThan), self, o)
+    def __eq__(self, o): return binary(_relation(sp.Eq), self, o)
+    def __ne__(self, o): return binary(_relation(sp.Ne), self, o)
     def __and__(self, o): return binary(sp.And, self, o)
     def __rand__(self, o): return binary(sp.And, o, self)
     def __or__(self, o): return binary(sp.Or, self, o)
@@ -211,6 +211,19 @@ def at(t, shape):
         elif od != d:
             m[SLOTS[d]] = SLOTS[od]
     return t.e.xreplace(m) if m else t.e
+
+
+def _relation(cls):
+    # SymPy decides x == x, x != x, x <= x as over the reals; at NaN data
+    # each is the opposite, so they become tests for NaN (x != x: isnan(x))
+    def rel(a, b):
+        if a == b and not (isinstance(a, sp.Basic) and a.is_Number):
+            if cls in (sp.StrictLessThan, sp.StrictGreaterThan):
+                return sp.false
+            from .ns import IsNaN
+            return IsNaN(a) if cls is sp.Ne else sp.Not(IsNaN(a))
+        return cls(a, b)
+    return rel
 
 
 def binary(f, a, b):
