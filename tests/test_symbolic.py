@@ -381,3 +381,9 @@ def test_scatter_with_duplicate_indices_has_no_closed_form():
     o = a.scatter(0, sg.tensor([0, 0]), s)
     with pytest.raises(Exception, match="scatter"):
         o.evaluate()
+
+
+def test_max_over_a_size_one_softmax_dim_builds_its_gradient():
+    x = _leaf([[0.1], [-0.5], [0.0]])
+    sg.log_softmax(x, dim=-1).max().backward()
+    np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy(), atol=1e-15)

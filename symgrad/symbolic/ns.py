@@ -26,6 +26,13 @@ class MaxOver(Scoped, ExprWithLimits):
     __slots__ = ()
     _fn = sp.Max
 
+    def __new__(cls, function, *limits):
+        # over a (non-empty) range the expression does not depend on: itself
+        # (SymPy can stall deciding relations about such a max)
+        if cls in (MaxOver, MinOver) and len(limits) == 1 and not sp.sympify(function).has(limits[0][0]):
+            return sp.sympify(function)
+        return Scoped.__new__(cls, function, *limits)
+
     def doit(self, **hints):
         f = self.function
         for k, (d, lo, hi) in enumerate(self.limits):       # innermost first
