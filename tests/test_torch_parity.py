@@ -1089,3 +1089,32 @@ def test_gradients_at_nan_inf_and_zero_exponents(fn, vals, want):
     for g, w in zip(got, want):
         np.testing.assert_array_equal(np.array(g), np.array(w))
     assert sg.tensor([NAN, -0.0]).sign().tolist() == [0.0, 0.0] and not sg.tensor([-0.0]).sign().signbit().item()
+
+
+def test_relu_and_elu_pass_the_gradient_at_nan():
+    x = sg.tensor([NAN, -1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    (sg.nn.functional.relu(x) + sg.nn.functional.elu(x)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, np.exp(-1.0), 2.0], rtol=1e-15)
+    np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
+
+
+def test_half_cumsum_accumulates_in_float32():
+    assert sg.full((2000,), 0.1, dtype=sg.float16).cumsum(0)[-1].item() == 200.0
+
+
+def test_binary_cross_entropy_gradients_at_the_ends():
+    x = sg.tensor([0.0, 1.0, 1e-50, 0.3], dtype=sg.float64, requires_grad=True)
+    t = sg.tensor([0.5, 0.5, 0.5, 1.0], dtype=sg.float64, requires_grad=True)
+    sg.nn.functional.binary_cross_entropy(x, t).backward()
+    eps = float(np.float32(1e-12))
+    assert t.grad.tolist()[:2] == [INF, -INF]
+    np.testing.assert_allclose(t.grad.numpy()[2:], [(np.log1p(-1e-50) - np.log(1e-50)) / 4, -np.log(0.3 / 0.7) / 4])
+    np.testing.assert_allclose(x.grad.numpy(), [-0.5 / eps / 4, 0.5 / eps / 4, -0.5 / eps / 4, -0.7 / 0.21 / 4])
+
+
+def test_cross_entropy_smoothing_and_probability_target_checks():
+    F = sg.nn.functional
+    lg = sg.tensor([[1.0, 2.0, 0.5]], dtype=sg.float64)
+    assert F.cross_entropy(lg, sg.tensor([1]), label_smoothing=-0.2).item() == F.cross_entropy(lg, sg.tensor([1])).item()
+    with pytest.raises(RuntimeError, match="^ignore_index is not supported for floating point target$"):
+        F.cross_entropy(lg, sg.tensor([[0.2, 0.3, 0.5]], dtype=sg.float64), ignore_index=1)

@@ -557,7 +557,7 @@ erf_op, erf = _unary("erf", "ErfBackward0", lambda xp, a: xp.erf(a),
                      lambda xp, g, ans, a: g * xp.two_over_sqrt_pi * xp.exp(-a * a),
                      example=("sg.tensor([0.])", "tensor([0.])"))
 relu_op, relu = _unary("relu", "ReluBackward0", lambda xp, a: xp.maximum(_not_bool("relu", a), 0),
-                       lambda xp, g, ans, a: xp.where(ans > 0, g, 0), dtypes="keep",
+                       lambda xp, g, ans, a: xp.where(ans <= 0, 0, g), dtypes="keep",     # NaN passes g
                        example=("sg.tensor([-1., 2.])", "tensor([0., 2.])"))
 floor_op, floor = _unary("floor", "FloorBackward0", lambda xp, a: xp.floor(_not_bool("floor_vml_cpu", a)),
                          lambda xp, g, ans, a: xp.zeros_like(g), dtypes="keep",
@@ -614,7 +614,7 @@ leaky_relu_op = Op("leaky_relu", "LeakyReluBackward0",
                    dtypes="keep")
 elu_op = Op("elu", "EluBackward0",
             lambda xp, a, alpha: xp.where(a > 0, a, alpha * xp.expm1(xp.minimum(a, 0))),
-            (lambda xp, g, ans, a, alpha: xp.where(a > 0, g, g * (ans + alpha)),), dtypes="keep")
+            (lambda xp, g, ans, a, alpha: xp.where(a <= 0, g * (ans + alpha), g),), dtypes="keep")
 clamp_op = Op("clamp", "ClampBackward1", lambda xp, a, min, max: xp.clip(a, min, max),
               (lambda xp, g, ans, a, min, max: xp.where(_in_range(a, min, max), g, 0),),
               dtypes="keep")

@@ -127,14 +127,17 @@ def _bce_fwd(xp, x, t, w, reduction):
     return _reduce(xp, _weighted(loss, w), reduction)
 
 
+_BCE_EPS = float(np.float32(1e-12))
+
+
 def _bce_vjp_x(xp, g, ans, x, t, w, reduction):
-    # PyTorch's guard against 0 * inf at x in {0, 1}
-    d = (x - t) / xp.maximum(x * (1 - x), 1e-12)
+    # PyTorch's guard against 0 * inf at x in {0, 1} (its epsilon is the float32 nearest 1e-12)
+    d = (x - t) / xp.maximum(x * (1 - x), _BCE_EPS)
     return _scaled(g, reduction, x.shape) * _weighted(d, w)
 
 
 def _bce_vjp_t(xp, g, ans, x, t, w, reduction):
-    d = _log_clamped(xp, 1 - x) - _log_clamped(xp, x)
+    d = xp.log(1 - x) - xp.log(x)        # unclamped, as PyTorch (inf at x in {0, 1})
     return _scaled(g, reduction, x.shape) * _weighted(d, w)
 
 
@@ -399,6 +402,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if soft and target._data.dtype.kind != "f":
         raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
                            f"{target.dtype.scalar_name}")
+    if soft and ignore_index != -100:
+        raise RuntimeError("ignore_index is not supported for floating point target")
     if nd < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {nd})")
     cdim = 0 if nd == 1 else 1
@@ -410,7 +415,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if soft:
         return _soft_cross_entropy(logp, target, weight, reduction, label_smoothing, cdim, c)
     loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
-    if label_smoothing == 0:
+    if label_smoothing <= 0:           # as PyTorch: a negative smoothing is none
         return loss
     t = target._data.reshape(target._data.shape[nd == 1:])
     counted = t != ignore_index

@@ -166,8 +166,16 @@ norm_op = Op("norm", "LinalgVectorNormBackward0", _norm_fwd, (_norm_vjp,))
 logsumexp_op = Op("logsumexp", "LogsumexpBackward0", _lse_fwd,
                   (lambda xp, g, ans, a, dim, keepdim:
                    keep(xp, g, dim, keepdim) * xp.exp(a - keep(xp, ans, dim, keepdim)),))
+def _cumsum(xp, a, dim):
+    if not len(a.shape):
+        return a + 0
+    if a.dtype == np.float16:       # PyTorch accumulates half in float32
+        return xp.astype(xp.cumsum(xp.astype(a, np.float32), axis=dim), np.float16)
+    return xp.cumsum(a, axis=dim)
+
+
 cumsum_op = Op("cumsum", "CumsumBackward0",
-               lambda xp, a, dim: xp.cumsum(a, axis=dim) if len(a.shape) else a + 0, (_cumsum_vjp,))
+               lambda xp, a, dim: _cumsum(xp, a, dim), (_cumsum_vjp,))
 def _cumprod_vjp(xp, g, ans, a, dim):
     # d out_i / d a_k = prod_{j <= i, j != k} a_j.  Before the first zero along
     # dim that is out_i / a_k; at the first zero it is the cumprod with that zero
