@@ -378,7 +378,9 @@ class Tensor:
                     t._grad = _wrap(gd.copy()) if not isinstance(gd, Tensor) else gd
                 else:
                     t._grad = t._grad + g
-        _node_hooks(self).append(keep)
+        hooks = _node_hooks(self)
+        hooks.append(keep)
+        self.__dict__["_kept"] = (hooks, keep)      # moved to the new node by an in-place op
         self._retains = True
 
     def register_hook(self, hook):

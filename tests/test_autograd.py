@@ -918,3 +918,31 @@ def test_writing_into_a_view_of_a_gradient_forgets_its_closed_form():
     x.grad.data[1].fill_(7.0)
     with pytest.raises(RuntimeError, match="closed form is unknown"):
         x.grad.evaluate()
+
+
+def test_retained_grad_follows_in_place_writes():
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.mul_(3)
+    (y * y).sum().backward()
+    assert y.grad.tolist() == [12.0, 24.0]          # 2 * (the new y)
+    y = x * 2
+    y.retain_grad()
+    z = (y + 1).sum()               # uses the old version only
+    y.mul_(3)
+    z.backward()
+    assert y.grad is None
+    y = x * 2
+    y.retain_grad()
+    y[0].mul_(3)                    # through a view: the base's new version
+    (y * y).sum().backward()
+    assert y.grad.tolist() == [12.0, 8.0]
+
+
+def test_zero_dim_unbind_outputs_are_views():
+    x = sg.tensor([1.0, 2.0, 3.0], dtype=sg.float64)
+    a, b, c = x.unbind(0)
+    a.add_(10)
+    x.mul_(2)
+    assert x.tolist() == [22.0, 4.0, 6.0] and a.item() == 22.0

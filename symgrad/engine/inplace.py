@@ -117,6 +117,19 @@ def _snapshot(t, copy, before_write=False):
 
 
 def _rebind(target, node, old_base=None):
+    # a tensor (or the base of a view) that retains its grad retains the new
+    # version's, as in PyTorch
+    moved = [t for t in (target, target._base) if t is not None and t._retains and "_kept" in t.__dict__]
+    for t in moved:
+        hooks, keep = t.__dict__.pop("_kept")
+        hooks.remove(keep)
+        t._retains = False
+    _rebind_node(target, node, old_base)
+    for t in moved:
+        t.retain_grad()
+
+
+def _rebind_node(target, node, old_base):
     b = target._base
     if b is None:
         target._node = node

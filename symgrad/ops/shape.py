@@ -711,7 +711,7 @@ def _split_vjp(xp, g, ans, a, dim, sizes):
 split_op = Op("split", "SplitBackward0", _split_fwd, (_split_vjp,), n_out=-1)
 split_with_sizes_op = Op("split_with_sizes", "SplitWithSizesBackward0", _split_fwd, (_split_vjp,), n_out=-1)
 unbind_op = Op("unbind", "UnbindBackward0",
-               lambda xp, a, dim: tuple(a[(slice(None),) * dim + (k,)] for k in range(a.shape[dim])),
+               lambda xp, a, dim: tuple(a[(slice(None),) * dim + (k, Ellipsis)] for k in range(a.shape[dim])),
                (lambda xp, g, ans, a, dim: xp.stack(g, axis=dim),), n_out=-1)
 
 
