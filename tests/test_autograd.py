@@ -946,3 +946,22 @@ def test_zero_dim_unbind_outputs_are_views():
     a.add_(10)
     x.mul_(2)
     assert x.tolist() == [22.0, 4.0, 6.0] and a.item() == 22.0
+
+
+def test_accumulating_onto_a_gradient_with_a_history_keeps_it():
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    (x ** 3).sum().backward(create_graph=True)
+    (x * 2).sum().backward()
+    assert x.grad.tolist() == [5.0, 14.0] and x.grad.requires_grad and x.grad.grad_fn.name() == "CopyBackwards"
+    with pytest.raises(RuntimeError, match="did not record the write"):
+        x.grad.expr
+
+
+def test_unrecorded_write_to_a_tensor_with_a_history_forgets_its_closed_form():
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    y = x * 2
+    with sg.no_grad():
+        y += 1
+    assert y.tolist() == [3.0, 5.0] and y.grad_fn.name() == "MulBackward0"
+    with pytest.raises(RuntimeError, match="did not record the write"):
+        y.evaluate()

@@ -5,7 +5,8 @@ from weakref import ref as _weakref
 import numpy as np
 
 from ..tensor import _wrap
-from .inplace import call_inplace
+from .inplace import call_inplace, unrecorded_write
+from .mode import modified
 
 
 def _result(g, contrib, key):
@@ -52,7 +53,13 @@ def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
             taken.add(id(g))
         leaf._grad = _wrap(g)
         leaf._grad._gsrc = [entry]
-    elif cur._node is not None or cur._rg:
+    elif cur._node is not None:
+        # a gradient with a history (from create_graph): added in place, unrecorded,
+        # as PyTorch does outside create_graph; it keeps its grad_fn
+        np.add(cur._data, g, out=cur._data)
+        modified(cur)
+        unrecorded_write(cur)
+    elif cur._rg:
         prev = cur
         leaf._grad = _wrap(cur._data + g)
         leaf._grad._gsrc = [("tensor", prev), entry]

@@ -71,6 +71,8 @@ def call_inplace(op, target, others, params):
     target._data[...] = out
     modified(target)
     forget_closed_form(target)
+    if not rg:
+        unrecorded_write(target)
     if rg:
         if node.ans is not None:
             node.checks.append((target._vc, target._vc[0], -1))
@@ -86,6 +88,18 @@ def forget_closed_form(t, now=("unknown",)):
     b = t._base
     if b is not None and b._gsrc is not None:
         b._gsrc[:] = [("unknown",)]
+
+
+_UNRECORDED = ("unknown", "this tensor was written in place where autograd did not record the write (under "
+                          "no_grad, or by accumulating a gradient), so its closed form is unknown")
+
+
+def unrecorded_write(t):
+    """Values of a tensor with a history changed outside the graph: its
+    node no longer describes them (PyTorch keeps the node; so does symgrad)."""
+    for u in (t, t._base):
+        if u is not None and u._node is not None:
+            u._gsrc = [_UNRECORDED]
 
 
 def _base_before_write(target):

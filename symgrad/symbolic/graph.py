@@ -366,7 +366,7 @@ def gradient_template(gt):
 
 
 def tensor_template(t):
-    if t._node is None and t._gsrc is not None:
+    if t._gsrc is not None and (t._node is None or t._gsrc[0][0] == "unknown"):
         return gradient_template(t)
     return template(t)
 
