@@ -1118,3 +1118,15 @@ def test_cross_entropy_smoothing_and_probability_target_checks():
     assert F.cross_entropy(lg, sg.tensor([1]), label_smoothing=-0.2).item() == F.cross_entropy(lg, sg.tensor([1])).item()
     with pytest.raises(RuntimeError, match="^ignore_index is not supported for floating point target$"):
         F.cross_entropy(lg, sg.tensor([[0.2, 0.3, 0.5]], dtype=sg.float64), ignore_index=1)
+
+
+@pytest.mark.parametrize("mode, want", [("floor", [1.0, -2.0, INF]), ("trunc", [1.0, -1.0, INF])])
+def test_div_with_a_rounding_mode_is_differentiable_with_zero_gradient(mode, want):
+    a = sg.tensor([3.0, -3.0, 1.0], requires_grad=True)
+    b = sg.tensor([2.0, 2.0, 0.0], requires_grad=True)
+    r = a.div(b, rounding_mode=mode)
+    assert r.tolist() == want and type(r.grad_fn).__name__ == "DivBackward2"
+    r.sum().backward()
+    assert a.grad.tolist() == b.grad.tolist() == [0.0, 0.0, 0.0]
+    np.testing.assert_array_equal(r.evaluate(), want)
+    assert sg.tensor([7, -7]).div(2, rounding_mode=mode).tolist() == ([3, -4] if mode == "floor" else [3, -3])

@@ -95,6 +95,11 @@ def _int_divisor(a, b, kernel="div_floor"):
 floor_divide_op = Op("floor_divide", "FloorDivideBackward0",
                      lambda xp, a, b: xp.floor_divide(a, _int_divisor(a, b)),
                      dtypes="promote", differentiable=False)
+# div with a rounding mode on floats: piecewise constant, gradient 0 to both
+_zero_vjp = (lambda xp, g, ans, a, b, mode: xp.zeros_like(g),) * 2
+rounded_div_op = Op("rounded_div", "DivBackward2",
+                    lambda xp, a, b, mode: xp.floor_divide(a, b) if mode == "floor" else xp.trunc(a / b),
+                    _zero_vjp, dtypes="promote")
 # one set of rules each; PyTorch names the node by the divisor: a number (...Backward0) or a tensor (...Backward1)
 _remainder = (lambda xp, a, b: xp.remainder(a, _int_divisor(a, b, "remainder")),
               (lambda xp, g, ans, a, b: g,
@@ -263,6 +268,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode not in (None, "trunc", "floor"):
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
+    if rounding_mode is not None and _dt.result_type(input, other).is_floating_point:
+        return with_out(call(rounded_div_op, input, other, mode=rounding_mode), out, "div")
     if rounding_mode == "floor":
         return with_out(call(floor_divide_op, input, other), out, "div")
     if rounding_mode == "trunc":

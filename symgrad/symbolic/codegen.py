@@ -210,8 +210,8 @@ class Compiler:
             return self._elementwise(_erf(xp), e.args, scope)
         if isinstance(e, sp.sign):         # as the numeric path: 0 at NaN
             return self._elementwise(_sign(xp), e.args, scope)
-        if isinstance(e, tns._round):
-            return self._elementwise(xp.round, e.args, scope)
+        if isinstance(e, tns._Rounding):
+            return self._elementwise(getattr(xp, e.numpy_name), e.args, scope)
         for cls, name in _FUNCS.items():
             if isinstance(e, cls):
                 return self._elementwise(getattr(xp, name), e.args, scope)

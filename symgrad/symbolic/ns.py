@@ -97,7 +97,6 @@ exp2 = _unary(lambda x: 2 ** x)
 log2 = _unary(lambda x: sp.log(x, 2))
 log10 = _unary(lambda x: sp.log(x, 10))
 sigmoid = _unary(lambda x: 1 / (1 + sp.exp(-x)))
-trunc = _unary(lambda x: sp.sign(x) * sp.floor(sp.Abs(x)))
 
 
 class FloatTest(sp.logic.boolalg.BooleanFunction):
@@ -127,20 +126,29 @@ SignBit, signbit = _float_test("signbit", lambda x: bool(x.is_extended_negative)
 logical_not = _unary(sp.Not)
 
 
-class _round(sp.Function):
-    """Round half to even (piecewise constant: derivative 0)."""
+class _Rounding(sp.Function):
+    """A piecewise-constant rounding (derivative 0), kept as a function and
+    compiled as numpy's ``numpy_name`` (rewritten in floor and sign, SymPy
+    would fold sign(a/b) into sign(a)*sign(b), which is NaN at b = 0)."""
     nargs = 1
+    numpy_name = None
 
     @classmethod
     def eval(cls, x):
-        if x.is_Number:
-            return sp.Integer(__import__("builtins").round(float(x)))
+        if x.is_Number and x.is_finite:
+            return sp.Integer(cls.on_number(float(x)))
 
     def fdiff(self, argindex=1):
         return sp.Integer(0)
 
 
-_round.__name__ = "round"
+def _rounding(name, on_number):
+    return type(name, (_Rounding,), {"numpy_name": name, "on_number": staticmethod(on_number)})
+
+
+_round = _rounding("round", __import__("builtins").round)
+_trunc = _rounding("trunc", __import__("math").trunc)
+trunc = _unary(_trunc)
 
 
 def round(a, decimals=0):
