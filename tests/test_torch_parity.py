@@ -1130,3 +1130,15 @@ def test_div_with_a_rounding_mode_is_differentiable_with_zero_gradient(mode, wan
     assert a.grad.tolist() == b.grad.tolist() == [0.0, 0.0, 0.0]
     np.testing.assert_array_equal(r.evaluate(), want)
     assert sg.tensor([7, -7]).div(2, rounding_mode=mode).tolist() == ([3, -4] if mode == "floor" else [3, -3])
+
+
+@pytest.mark.parametrize("v, soft, logsoft, lse", [
+    ([1.0, INF, 2.0], [NAN] * 3, [NAN] * 3, INF),
+    ([-INF, -INF], [NAN] * 2, [NAN] * 2, -INF),
+    ([-INF, 1.0], [0.0, 1.0], [-INF, 0.0], 1.0),
+])
+def test_softmax_of_infinite_logits_as_pytorch(v, soft, logsoft, lse):
+    x = sg.tensor(v)
+    np.testing.assert_array_equal(sg.softmax(x, 0).numpy(), soft)
+    np.testing.assert_array_equal(sg.log_softmax(x, 0).numpy(), logsoft)
+    assert sg.logsumexp(x, 0).item() == lse

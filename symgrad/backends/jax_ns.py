@@ -128,7 +128,7 @@ def adjugate(a):
     return sign[..., None, None] * _jnp.matmul(vp, _jnp.swapaxes(u, -1, -2))
 
 
-def shift(a, axis):
-    """The max along ``axis`` (non-finite -> 0), subtracted before ``exp`` for stability."""
+def shift(a, axis, finite=True):
+    """As numpy_ns.shift."""
     m = _jnp.max(a, axis=axis, keepdims=True, initial=-_jnp.inf)
-    return _jnp.where(_jnp.isfinite(m), m, 0)
+    return _jnp.where(_jnp.isfinite(m), m, 0) if finite else m

@@ -190,10 +190,12 @@ def adjugate(a):
     return sign[..., None, None] * _np.matmul(vp, _np.swapaxes(u, -1, -2))
 
 
-def shift(a, axis):
-    """The max along ``axis`` (non-finite -> 0), subtracted before ``exp`` for stability."""
+def shift(a, axis, finite=True):
+    """The max along ``axis``, subtracted before ``exp`` for stability; with
+    ``finite`` a non-finite max becomes 0 (logsumexp; softmax lets an
+    infinite max make the slice NaN, as PyTorch)."""
     m = amax_keepdims(a, axis)
-    return _np.where(_np.isfinite(m), m, 0)
+    return _np.where(_np.isfinite(m), m, 0) if finite else m
 
 
 def amax_keepdims(a, axis):

@@ -225,7 +225,7 @@ def where(c, a, b):
     return nary(pw, c, a, b)
 
 
-def shift(a, axis):
+def shift(a, axis, finite=True):
     return 0
 
 
