@@ -1142,3 +1142,33 @@ def test_softmax_of_infinite_logits_as_pytorch(v, soft, logsoft, lse):
     np.testing.assert_array_equal(sg.softmax(x, 0).numpy(), soft)
     np.testing.assert_array_equal(sg.log_softmax(x, 0).numpy(), logsoft)
     assert sg.logsumexp(x, 0).item() == lse
+
+
+def test_gradients_from_autograd_grad_are_writable():
+    x = sg.tensor([1.0, 2.0], requires_grad=True)
+    g, = sg.autograd.grad(x.sum(), x)          # a broadcast of the seed
+    assert g.zero_().tolist() == [0.0, 0.0]
+
+
+def test_expand_to_the_same_shape_is_writable():
+    b = sg.ones(2, 3)
+    b.expand(2, 3).mul_(3)
+    assert b.tolist() == [[3.0] * 3] * 2
+    w = sg.ones(2, 3, requires_grad=True)
+    c = w * 1
+    c.expand(2, 3).mul_(2)
+    c.sum().backward()
+    assert w.grad.tolist() == [[2.0] * 3] * 2
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        sg.ones(1, 3).expand(2, 3).mul_(3)
+
+
+def test_zero_dim_tensors_take_dim_zero():
+    x = sg.tensor(0.5, requires_grad=True)
+    for y in (x.flip((0,)), x.transpose(0, -1), sg.movedim(x, 0, -1)):
+        assert y.shape == () and y.item() == 0.5
+    f = x.flip((0,))
+    f.add_(1)                    # a copy: x is unchanged
+    assert x.item() == 0.5
+    (x.flip((0,)) * x.transpose(0, -1)).backward()
+    assert x.grad.item() == 1.0

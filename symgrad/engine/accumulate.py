@@ -10,7 +10,7 @@ from .mode import modified
 
 
 def _result(g, contrib, key):
-    t = _wrap(g)
+    t = _wrap(g if g.flags.writeable else g.copy())     # a broadcast cotangent is read-only
     t._gsrc = [("bw", contrib, key)]
     return t
 

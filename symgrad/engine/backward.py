@@ -163,7 +163,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
                     contrib.hooked = True
             for k, g in enumerate(grads_out):
                 for i in capture.get((node, k), ()):
-                    results[i] = g if create_graph or g is None else _wrap(g)
+                    results[i] = g if create_graph or g is None else _wrap(g if g.flags.writeable else g.copy())
             in_grads = _apply_vjps(node, grads_out, xp, create_graph)
             _release(node, retain_graph)
         for e, g in zip(node.edges, in_grads):

@@ -66,8 +66,11 @@ transpose_inplace_op = Op("transpose_", "TransposeBackward1", _permute_fwd, (_pe
 t_inplace_op = Op("t_", "TBackward1", _permute_fwd, (_permute_vjp,), view=_permute_put)
 alias_op = Op("alias", "AliasBackward0", lambda xp, a: a, (lambda xp, g, ans, a: g,),
               view=lambda xp, a, sub: sub)
-expand_op = Op("expand", "ExpandBackward0", lambda xp, a, shape: xp.broadcast_to(a, shape),
-               (lambda xp, g, ans, a, shape: g,), view=None)
+expand_op = Op("expand", "ExpandBackward0",
+               # to its own shape: a plain (writable) view, as PyTorch allows writing through it
+               lambda xp, a, shape: a[...] if tuple(a.shape) == tuple(shape) else xp.broadcast_to(a, shape),
+               # only an expand to its own shape is writable, so only it is written through
+               (lambda xp, g, ans, a, shape: g,), view=lambda xp, a, sub, shape: sub)
 
 
 def _getitem_name(p):
@@ -349,7 +352,8 @@ def transpose(input, dim0, dim1):
     nd = input._data.ndim
     axes = list(range(nd))
     d0, d1 = _wrapdim(dim0, nd), _wrapdim(dim1, nd)
-    axes[d0], axes[d1] = axes[d1], axes[d0]
+    if nd:                  # a 0-d tensor takes dim 0 (or -1) and stays as it is
+        axes[d0], axes[d1] = axes[d1], axes[d0]
     return view_call(transpose_op, input, axes=tuple(axes))
 
 
@@ -380,7 +384,8 @@ def transpose_(self, dim0, dim1):
     nd = self._data.ndim
     axes = list(range(nd))
     d0, d1 = _wrapdim(dim0, nd), _wrapdim(dim1, nd)
-    axes[d0], axes[d1] = axes[d1], axes[d0]
+    if nd:                  # a 0-d tensor takes dim 0 (or -1) and stays as it is
+        axes[d0], axes[d1] = axes[d1], axes[d0]
     return _inplace_view(self, transpose_inplace_op, axes=tuple(axes))
 
 
@@ -422,6 +427,8 @@ def movedim(input, source, destination):
     dst = [destination] if isinstance(destination, int) else list(destination)
     src = [_wrapdim(s, nd) for s in src]
     dst = [_wrapdim(d, nd) for d in dst]
+    if not nd:
+        return permute(input)
     order = [d for d in range(nd) if d not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
@@ -665,8 +672,8 @@ clone_op = Op("clone", "CloneBackward0", lambda xp, a: xp.copy(a), (lambda xp, g
 contiguous_op = Op("contiguous", "CloneBackward0", lambda xp, a: xp.copy(a, "C"), (lambda xp, g, ans, a: g,))
 to_op = Op("to_copy", "ToCopyBackward0", lambda xp, a, dtype: xp.astype(a, dtype),
            (lambda xp, g, ans, a, dtype: g,))
-flip_op = Op("flip", "FlipBackward0", lambda xp, a, dims: xp.flip(a, dims),
-             (lambda xp, g, ans, a, dims: xp.flip(g, dims),))
+flip_op = Op("flip", "FlipBackward0", lambda xp, a, dims: xp.flip(a, dims) if dims else xp.copy(a),
+             (lambda xp, g, ans, a, dims: xp.flip(g, dims) if dims else g,))
 
 
 def _tile_fwd(xp, a, reps):
@@ -749,7 +756,8 @@ def flip(input, dims):
     tensor([3, 2, 1])
     """
     ds = dims if isinstance(dims, (list, tuple)) else (dims,)
-    return call(flip_op, input, dims=tuple(_wrapdim(d, input._data.ndim) for d in ds))
+    nd = input._data.ndim
+    return call(flip_op, input, dims=tuple(_wrapdim(d, nd) for d in ds) if nd else ())
 
 
 @export()
