@@ -387,3 +387,21 @@ def test_max_over_a_size_one_softmax_dim_builds_its_gradient():
     x = _leaf([[0.1], [-0.5], [0.0]])
     sg.log_softmax(x, dim=-1).max().backward()
     np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy(), atol=1e-15)
+
+
+def test_zero_dim_boolean_masks_in_closed_forms():
+    x = _leaf(-0.96)
+    s = (x[x > -5] * x[x > -5]).sum()
+    np.testing.assert_allclose(s.evaluate(), 0.9216)
+    s.backward()
+    np.testing.assert_allclose(x.grad.evaluate(), -1.92)
+    assert x[x > 5].shape == (0,)
+
+
+def test_nan_constants_in_max_and_comparisons():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # std of one element: PyTorch's degrees-of-freedom warning
+        v = _leaf(1.45).std()
+    for o in (sg.relu(v), sg.maximum(v, v), sg.where(v > 0, v, 1.0), (v != v).double()):
+        np.testing.assert_array_equal(o.evaluate(), o.detach().numpy())

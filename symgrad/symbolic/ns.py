@@ -165,12 +165,15 @@ def arctan2(a, b):
     return binary(sp.atan2, a, b)
 
 
-def maximum(a, b):
-    return binary(lambda x, y: sp.Max(numeric(x), numeric(y)), a, b)
+def _nan_propagating(pick):
+    # SymPy cannot order NaN; numpy's maximum/minimum give NaN
+    def f(x, y):
+        x, y = numeric(x), numeric(y)
+        return sp.nan if x is sp.nan or y is sp.nan else pick(x, y)
+    return lambda a, b: binary(f, a, b)
 
 
-def minimum(a, b):
-    return binary(lambda x, y: sp.Min(numeric(x), numeric(y)), a, b)
+maximum, minimum = _nan_propagating(sp.Max), _nan_propagating(sp.Min)
 
 
 def _ignoring_nan(pick):
@@ -714,7 +717,11 @@ def _split_key(key, nd):
             if k.value is None:
                 raise NoClosedForm("indexing with a computed index")
             k = np.asarray(k.value)
-        if isinstance(k, np.ndarray) and k.dtype == np.bool_:
+        if isinstance(k, (np.ndarray, np.bool_, bool)) and np.asarray(k).dtype == np.bool_ and not np.ndim(k):
+            if not k:               # a 0-d False mask selects nothing
+                raise NoClosedForm("an empty boolean selection")
+            out.append(None)        # a 0-d True mask adds a dim of size 1
+        elif isinstance(k, np.ndarray) and k.dtype == np.bool_:
             out.extend(np.nonzero(k))
         else:
             out.append(k)

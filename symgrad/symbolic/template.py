@@ -217,6 +217,8 @@ def _relation(cls):
     # SymPy decides x == x, x != x, x <= x as over the reals; at NaN data
     # each is the opposite, so they become tests for NaN (x != x: isnan(x))
     def rel(a, b):
+        if a is sp.nan or b is sp.nan:      # every comparison with NaN is False, but !=
+            return sp.true if cls is sp.Ne else sp.false
         if a == b and not (isinstance(a, sp.Basic) and a.is_Number):
             if cls in (sp.StrictLessThan, sp.StrictGreaterThan):
                 return sp.false
