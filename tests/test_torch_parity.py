@@ -1172,3 +1172,14 @@ def test_zero_dim_tensors_take_dim_zero():
     assert x.item() == 0.5
     (x.flip((0,)) * x.transpose(0, -1)).backward()
     assert x.grad.item() == 1.0
+
+
+def test_integer_scalars_out_of_range_as_pytorch():
+    u = sg.tensor([5], dtype=sg.uint8)
+    m = sg.tensor([True])
+    with pytest.raises(RuntimeError, match="^value cannot be converted to type uint8_t without overflow$"):
+        u.masked_fill(m, 300)
+    assert u.masked_fill(m, -1).tolist() == [255]
+    with pytest.raises(RuntimeError, match="^Integers to negative integer powers are not allowed.$"):
+        u ** -3
+    assert u.div(-3, rounding_mode="trunc").tolist() == u.div(-3, rounding_mode="floor").tolist() == [0]

@@ -270,6 +270,9 @@ def div(input, other, *, rounding_mode=None, out=None):
                            f"'{rounding_mode}'")
     if rounding_mode is not None and _dt.result_type(input, other).is_floating_point:
         return with_out(call(rounded_div_op, input, other, mode=rounding_mode), out, "div")
+    if type(other) is int and isinstance(input, Tensor) and input._data.dtype.kind in "iu":
+        from ..engine.record import _int_scalar
+        other = _int_scalar(other, input._data.dtype)       # wraps, as PyTorch converts it
     if rounding_mode == "floor":
         return with_out(call(floor_divide_op, input, other), out, "div")
     if rounding_mode == "trunc":
@@ -339,6 +342,8 @@ def pow(input, exponent, *, out=None):
         raise TypeError(f"unsupported operand type(s) for ** or pow(): 'Tensor' and '{type(exponent).__name__}'")
     if isinstance(exponent, Tensor) or input._data.dtype.kind in "iub":
         # an integer/bool tensor's scalar exponent takes part in type promotion
+        if type(exponent) is int and exponent < 0 and input._data.dtype.kind in "iub":
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         return with_out(call(pow_op, input, exponent), out, "pow")
     return with_out(call(pow_scalar_op, input, exponent=exponent), out, "pow")
 

@@ -126,8 +126,9 @@ def masked_fill(input, mask, value):
                                f"{value._data.ndim} dimension(s).")
         return call(masked_fill_t_op, input, mask, value.to(input.dtype))
     kind = input._data.dtype.kind
-    if kind in "iu" and not isinstance(value, int):      # the result keeps input's dtype
-        value = int(value)
+    if kind in "iu":         # the result keeps input's dtype; out of its range is an error
+        from .elementwise import _bound
+        value = _bound(int(value), input.dtype)
     elif kind == "b":
         value = bool(value)
     return call(masked_fill_op, input, mask, value=value)
