@@ -965,3 +965,29 @@ def test_unrecorded_write_to_a_tensor_with_a_history_forgets_its_closed_form():
     assert y.tolist() == [3.0, 5.0] and y.grad_fn.name() == "MulBackward0"
     with pytest.raises(RuntimeError, match="did not record the write"):
         y.evaluate()
+
+
+def test_unused_sibling_outputs_get_no_gradient():
+    x = sg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=sg.float64, requires_grad=True)
+    a, b = (x * 1).unbind(1)
+    with pytest.raises(RuntimeError, match="index 0 appears to not have been used in the graph"):
+        sg.autograd.grad(a.sum(), [b])
+    a, b = (x * 1).unbind(1)
+    assert sg.autograd.grad(a.sum(), [b], allow_unused=True) == (None,)
+    a, b = (x * 1).unbind(1)
+    b.retain_grad()
+    a.sum().backward()
+    assert b.grad is None and x.grad.tolist() == [[1.0, 0.0], [1.0, 0.0]]
+
+
+def test_grad_of_a_non_leaf_does_not_run_its_own_rules():
+    c = sg.tensor([1.0, 2.0], dtype=sg.float64)
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    a = x * c
+    c.add_(1)                       # would fail a's version check, which is not needed
+    assert sg.autograd.grad((a * 2).sum(), [a])[0].tolist() == [2.0, 2.0]
+    y = x.sigmoid()
+    sg.autograd.grad((y * y).sum(), [y])
+    y.sum().backward()              # sigmoid's saved values were never used, so not freed
+    s = 1 / (1 + np.exp(-np.array([1.0, 2.0])))
+    np.testing.assert_allclose(x.grad.numpy(), s * (1 - s))

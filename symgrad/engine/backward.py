@@ -152,20 +152,28 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
     while ready:
         node = ready.pop()
         gbuf = buffers.pop(node, None)
-        if gbuf is None or (useful is not None and node not in useful):
+        if gbuf is None:
             in_grads = [None] * len(node.edges)
         else:
+            # outputs no gradient reached (an unused sibling of a split) are
+            # zeros for the rules, but None to hooks and to the caller
+            missing = () if node.out_meta is None else [k for k, g in enumerate(gbuf) if g is None]
             grads_out = _prepare(node, gbuf, xp)
             if node.hooks:
                 _HOOKED[0] = False
-                grads_out = _run_hooks(node, grads_out)
+                grads_out = _run_hooks(node, grads_out, missing)
                 if _HOOKED[0] and contrib is not None:
                     contrib.hooked = True
             for k, g in enumerate(grads_out):
+                if k in missing:
+                    continue
                 for i in capture.get((node, k), ()):
                     results[i] = g if create_graph or g is None else _wrap(g if g.flags.writeable else g.copy())
-            in_grads = _apply_vjps(node, grads_out, xp, create_graph)
-            _release(node, retain_graph)
+            if useful is not None and node not in useful:
+                in_grads = [None] * len(node.edges)
+            else:
+                in_grads = _apply_vjps(node, grads_out, xp, create_graph)
+                _release(node, retain_graph)
         for e, g in zip(node.edges, in_grads):
             if e is None:
                 continue
@@ -251,8 +259,11 @@ def _finish_leaf(leaf, g, conv, contrib):
 
 
 def _useful(order, capture):
-    # nodes from which a captured node or leaf is reachable; reverse discovery
-    # order visits children first, so the fixpoint loop usually runs twice
+    # nodes whose rules must run: those with a captured node or leaf among
+    # their inputs' ancestry (a captured node itself only receives its
+    # gradient, as in PyTorch: its rules, version checks and release do not
+    # run); reverse discovery order visits children first, so the fixpoint
+    # loop usually runs twice
     targets = {k[0] for k in capture}
     useful = set()
     changed = True
@@ -260,10 +271,6 @@ def _useful(order, capture):
         changed = False
         for n in reversed(order):
             if n in useful:
-                continue
-            if n in targets:
-                useful.add(n)
-                changed = True
                 continue
             for e in n.edges:
                 m = e[0] if type(e) is tuple else e
@@ -303,9 +310,11 @@ def _prepare(node, gbuf, xp):
     return tuple(out)
 
 
-def _run_hooks(node, grads_out):
+def _run_hooks(node, grads_out, missing=()):
     grads_out = list(grads_out)
     for k, fns in node.hooks.items():
+        if k in missing:
+            continue
         for fn in fns:
             g = grads_out[k]
             if g is None:
