@@ -1183,3 +1183,15 @@ def test_integer_scalars_out_of_range_as_pytorch():
     with pytest.raises(RuntimeError, match="^Integers to negative integer powers are not allowed.$"):
         u ** -3
     assert u.div(-3, rounding_mode="trunc").tolist() == u.div(-3, rounding_mode="floor").tolist() == [0]
+
+
+def test_reduction_dtypes_as_pytorch():
+    a, f, b = sg.tensor([1, 2]), sg.tensor([1.5, 2.0]), sg.tensor([True, False])
+    for r in (a.sum(dtype=sg.int32), f.sum(dtype=sg.int32), b.sum(dtype=sg.int32), a.prod(dtype=sg.int32),
+              a.cumsum(0, dtype=sg.int32), a.cumprod(0, dtype=sg.int32)):
+        assert r.dtype is sg.int32
+    assert a.sum().dtype is b.sum().dtype is sg.int64
+    u = sg.tensor([1, 0], dtype=sg.uint8)
+    assert u.all().dtype is u.any().dtype is u.all(0).dtype is sg.uint8
+    assert sg.ones(1, 2).any(dim=()).shape == (1, 2)
+    assert sg.tensor([NAN, 2.0]).nansum(dtype=sg.float64).item() == 2.0

@@ -232,6 +232,20 @@ def _cast(input, dtype):
     return input.to(dtype) if dtype is not None else input
 
 
+def _as(r, dtype):
+    # numpy sums small integers in int64; an asked-for dtype is the result's
+    return r if dtype is None or r.dtype is dtype else r.to(dtype)
+
+
+def _accumulating(input, dtype):
+    # sums and products: ``dtype`` if given, else bools and small integers in int64
+    if dtype is not None:
+        return input.to(dtype)
+    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
+        return input.to(_dt.int64)
+    return input
+
+
 @export()
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Sum of all elements, or along ``dim`` (int or tuple).
@@ -240,21 +254,19 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     >>> sg.tensor([[1., 2.], [3., 4.]]).sum(0)
     tensor([4., 6.])
     """
-    input = _cast(input, dtype)
-    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
-        input = input.to(_dt.int64)
+    input = _accumulating(input, dtype)
     d = dims(dim, input._data.ndim)
     op = sum_op if dim is None else sum_dim_op
-    return with_out(call(op, input, dim=d, keepdim=keepdim), out, "sum")
+    return with_out(_as(call(op, input, dim=d, keepdim=keepdim), dtype), out, "sum")
 
 
 @export()
-def nansum(input, dim=None, keepdim=False):
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
     """Sum treating NaN as zero (integers have none: a plain sum)."""
     if input._data.dtype.kind != "f":
-        return sum(input, dim, keepdim)
+        return sum(input, dim, keepdim, dtype=dtype)
     from .elementwise import where, isnan
-    return sum(where(isnan(input), 0.0, input), dim, keepdim)
+    return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
 
 
 @export()
@@ -398,15 +410,13 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     tensor(6.)
     """
     _single_dim("prod", dim, "prod")
-    input = _cast(input, dtype)
-    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
-        input = input.to(_dt.int64)
+    input = _accumulating(input, dtype)
     if dim is None:
-        return call(prod_op, input, dim=None, keepdim=False)
+        return _as(call(prod_op, input, dim=None, keepdim=False), dtype)
     d = (_wrapdim(dim, input._data.ndim),)
     if input._data.ndim == 0:
         input, keepdim = input.reshape(1), False
-    return call(prod_dim_op, input, dim=d, keepdim=keepdim)
+    return _as(call(prod_dim_op, input, dim=d, keepdim=keepdim), dtype)
 
 
 def _correction(unbiased, correction):
@@ -492,10 +502,8 @@ def cumsum(input, dim, *, dtype=None):
     >>> sg.tensor([1, 2, 3]).cumsum(0)
     tensor([1, 3, 6])
     """
-    input = _cast(input, dtype)
-    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
-        input = input.to(_dt.int64)
-    return call(cumsum_op, input, dim=_wrapdim(dim, input._data.ndim))
+    input = _accumulating(input, dtype)
+    return _as(call(cumsum_op, input, dim=_wrapdim(dim, input._data.ndim)), dtype)
 
 
 @export()
@@ -506,10 +514,8 @@ def cumprod(input, dim, *, dtype=None):
     >>> sg.tensor([1., 2., 3.]).cumprod(0)
     tensor([1., 2., 6.])
     """
-    input = _cast(input, dtype)
-    if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
-        input = input.to(_dt.int64)
-    return call(cumprod_op, input, dim=_wrapdim(dim, input._data.ndim))
+    input = _accumulating(input, dtype)
+    return _as(call(cumprod_op, input, dim=_wrapdim(dim, input._data.ndim)), dtype)
 
 
 def _float(input, dtype, kernel, dim):
@@ -560,7 +566,7 @@ def all(input, dim=None, keepdim=False):
     >>> sg.tensor([1, 0]).all()
     tensor(False)
     """
-    return call(all_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+    return _logical_reduce(all_op, input, dim, keepdim)
 
 
 @export()
@@ -571,7 +577,14 @@ def any(input, dim=None, keepdim=False):
     >>> sg.tensor([1, 0]).any()
     tensor(True)
     """
-    return call(any_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim)
+    return _logical_reduce(any_op, input, dim, keepdim)
+
+
+def _logical_reduce(op, input, dim, keepdim):
+    # as PyTorch: dim=() reduces nothing, and uint8 in gives uint8 out
+    d = () if isinstance(dim, (tuple, list)) and not dim else dims(dim, input._data.ndim)
+    r = call(op, input, dim=d, keepdim=keepdim)
+    return r.to(_dt.uint8) if input._data.dtype == np.uint8 else r
 
 
 @export()
