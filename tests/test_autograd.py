@@ -991,3 +991,16 @@ def test_grad_of_a_non_leaf_does_not_run_its_own_rules():
     y.sum().backward()              # sigmoid's saved values were never used, so not freed
     s = 1 / (1 + np.exp(-np.array([1.0, 2.0])))
     np.testing.assert_allclose(x.grad.numpy(), s * (1 - s))
+
+
+def test_in_place_scatter_scatter_add_and_fmod():
+    x = sg.tensor([1.0, 2.0, 3.0], dtype=sg.float64, requires_grad=True)
+    y = x * 1
+    y.scatter_(0, sg.tensor([2, 0]), x[:2] * 10)
+    y.scatter_add_(0, sg.tensor([1, 1]), x[1:] * 3)
+    y.fmod_(7.0)
+    assert y.tolist() == [6.0, 3.0, 3.0] and y.grad_fn.name() == "FmodBackward0"
+    y.sum().backward()
+    assert x.grad.tolist() == [10.0, 14.0, 3.0]        # PyTorch's numbers
+    np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
+    assert sg.zeros(3).scatter_(0, sg.tensor([1]), 4.0).tolist() == [0.0, 4.0, 0.0]

@@ -1056,11 +1056,15 @@ def remainder_(self, other):
                                self, (other,), {})
 
 
+def fmod_(self, other):
+    return engine.call_inplace(fmod_tensor_op if isinstance(other, Tensor) else fmod_op, self, (other,), {})
+
+
 def lerp_(self, end, weight):
     return engine.call_inplace(lerp_op, self, (end,), {"weight": weight})
 
 
-for _f in (add_, sub_, mul_, div_, pow_, clamp_, neg_, relu_, floor_divide_, remainder_, lerp_):
+for _f in (add_, sub_, mul_, div_, pow_, clamp_, neg_, relu_, floor_divide_, remainder_, fmod_, lerp_):
     export(_f.__name__, function=False)(_f)
 export("subtract_", function=False)(sub_)
 export("multiply_", function=False)(mul_)

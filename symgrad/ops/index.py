@@ -5,6 +5,7 @@ from .table import Op, export
 from ._util import call
 from ..tensor import Tensor, _wrap, _wrapdim
 from .. import dtypes as _dt
+from .. import engine
 
 
 def _idx(index):
@@ -95,6 +96,32 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         v = value if src is None else src
         return call(scatter_value_op, input, dim=d, index=index._data, value=v)
     return call(scatter_op, input, src.to(input.dtype), dim=d, index=index._data)
+
+
+@export(function=False)
+def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+    """In-place ``scatter``; returns ``self``.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(3).scatter_(0, sg.tensor([2]), 5.)
+    tensor([0., 0., 5.])
+    """
+    _check_long(index, "scatter_")
+    d = _wrapdim(dim, self._data.ndim)
+    if reduce == "add":
+        return scatter_add_(self, dim, index, src)
+    if src is None or not isinstance(src, Tensor):
+        v = value if src is None else src
+        return engine.call_inplace(scatter_value_op, self, (), {"dim": d, "index": index._data, "value": v})
+    return engine.call_inplace(scatter_op, self, (src.to(self.dtype),), {"dim": d, "index": index._data})
+
+
+@export(function=False)
+def scatter_add_(self, dim, index, src):
+    """In-place ``scatter_add``; returns ``self``."""
+    _check_long(index, "scatter_add_")
+    d = _wrapdim(dim, self._data.ndim)
+    return engine.call_inplace(scatter_add_op, self, (src.to(self.dtype),), {"dim": d, "index": index._data})
 
 
 @export()
