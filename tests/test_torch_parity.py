@@ -1195,3 +1195,17 @@ def test_reduction_dtypes_as_pytorch():
     assert u.all().dtype is u.any().dtype is u.all(0).dtype is sg.uint8
     assert sg.ones(1, 2).any(dim=()).shape == (1, 2)
     assert sg.tensor([NAN, 2.0]).nansum(dtype=sg.float64).item() == 2.0
+
+
+def test_in_place_ops_refuse_partially_overlapping_inputs():
+    a = sg.arange(5.0)
+    text = ("^unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+            "memory location. Please clone")
+    for f in (lambda: a[1:].add_(a[:-1]), lambda: a.__setitem__(slice(1, None), a[:-1]), lambda: a.mul_(a[0])):
+        with pytest.raises(RuntimeError, match=text):
+            f()
+    b = sg.arange(4.0).view(2, 2)
+    with pytest.raises(RuntimeError, match=text):
+        b.t().add_(b)
+    assert a.add_(a).tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]          # the same region is fine
+    assert a[:2].copy_(a[:2]).tolist() == [0.0, 2.0]

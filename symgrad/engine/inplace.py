@@ -33,6 +33,12 @@ def call_inplace(op, target, others, params):
                            "to a single memory location. Please clone() the tensor before performing the operation.")
     inputs = (target,) + tuple(others)
     arrs = [t._data if isinstance(t, Tensor) else t for t in inputs]
+    ta = arrs[0]
+    for a in arrs[1:]:
+        if type(a) is np.ndarray and a is not ta and np.may_share_memory(a, ta) and not _same_region(a, ta):
+            raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor "
+                               "refer to a single memory location. Please clone() the tensor before performing "
+                               "the operation.")
     tdt = target.dtype
     if op.dtypes != "keep":
         dt = _dt.result_type(*inputs)
@@ -78,6 +84,11 @@ def call_inplace(op, target, others, params):
             node.checks.append((target._vc, target._vc[0], -1))
         _rebind(target, node, old_base)
     return target
+
+
+def _same_region(a, b):
+    return a.shape == b.shape and a.strides == b.strides and \
+        a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
 
 
 def forget_closed_form(t, now=("unknown",)):
