@@ -405,3 +405,10 @@ def test_nan_constants_in_max_and_comparisons():
         v = _leaf(1.45).std()
     for o in (sg.relu(v), sg.maximum(v, v), sg.where(v > 0, v, 1.0), (v != v).double()):
         np.testing.assert_array_equal(o.evaluate(), o.detach().numpy())
+
+
+def test_float_tests_on_a_zero_dim_leaf_build():
+    x = _leaf(-0.12)
+    sg.nan_to_num(x).clamp_min(0.0).backward()
+    assert x.grad.evaluate() == x.grad.item() == 0.0
+    assert "isfinite(x)" in str(x.grad.expr)
