@@ -423,6 +423,8 @@ class Tensor:
     def detach_(self):
         if self._base is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        if self._node is not None:
+            self.__dict__["_detached"] = self._node      # views taken before keep their history
         self._node = None
         self._rg = False
         self._out = -1

@@ -1004,3 +1004,13 @@ def test_in_place_scatter_scatter_add_and_fmod():
     assert x.grad.tolist() == [10.0, 14.0, 3.0]        # PyTorch's numbers
     np.testing.assert_array_equal(x.grad.evaluate(), x.grad.numpy())
     assert sg.zeros(3).scatter_(0, sg.tensor([1]), 4.0).tolist() == [0.0, 4.0, 0.0]
+
+
+def test_views_taken_before_detach_keep_their_history():
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    a = x * 2
+    v = a.unsqueeze(0)
+    a.detach_()
+    assert not a.requires_grad and v.grad_fn.name() == "UnsqueezeBackward0"
+    (v * x).sum().backward()
+    assert x.grad.tolist() == [4.0, 8.0]            # d(2x * x)/dx

@@ -85,6 +85,8 @@ def _refresh_view(t):
     # reads the base's new history: rebuild the view's node from the base
     b = t._base
     if t._vbase_node is not b._node:
+        if b._node is None and t._vbase_node is not None and b.__dict__.get("_detached") is t._vbase_node:
+            return          # the base was detached in place: a view taken before keeps its history
         from ..ops import shape as _shape
         _shape.rebuild_view(t)
 
