@@ -80,6 +80,26 @@ def gather(input, dim, index, *, sparse_grad=False):
     return call(gather_op, input, dim=d, index=index._data)
 
 
+def _recorded(t):
+    return lambda op, others, params: call(op, t, *others, **params)
+
+
+def _in_place(t):
+    return lambda op, others, params: engine.call_inplace(op, t, others, params)
+
+
+def _scatter(run, input, dim, index, src, value, reduce, name):
+    # ``run(op, others, params)``: recorded as a new tensor or written in place
+    _check_long(index, name)
+    d = _wrapdim(dim, input._data.ndim)
+    if reduce == "add":
+        return run(scatter_add_op, (src.to(input.dtype),), {"dim": d, "index": index._data})
+    if src is None or not isinstance(src, Tensor):
+        v = value if src is None else src
+        return run(scatter_value_op, (), {"dim": d, "index": index._data, "value": v})
+    return run(scatter_op, (src.to(input.dtype),), {"dim": d, "index": index._data})
+
+
 @export()
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """Copy of ``input`` with ``src`` (or ``value``) written at ``index`` along ``dim``.
@@ -88,14 +108,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     >>> sg.zeros(3).scatter(0, sg.tensor([2]), sg.tensor([5.]))
     tensor([0., 0., 5.])
     """
-    _check_long(index, "scatter")
-    d = _wrapdim(dim, input._data.ndim)
-    if reduce == "add":
-        return scatter_add(input, dim, index, src)
-    if src is None or not isinstance(src, Tensor):
-        v = value if src is None else src
-        return call(scatter_value_op, input, dim=d, index=index._data, value=v)
-    return call(scatter_op, input, src.to(input.dtype), dim=d, index=index._data)
+    return _scatter(_recorded(input), input, dim, index, src, value, reduce, "scatter")
 
 
 @export(function=False)
@@ -106,22 +119,13 @@ def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
     >>> sg.zeros(3).scatter_(0, sg.tensor([2]), 5.)
     tensor([0., 0., 5.])
     """
-    _check_long(index, "scatter_")
-    d = _wrapdim(dim, self._data.ndim)
-    if reduce == "add":
-        return scatter_add_(self, dim, index, src)
-    if src is None or not isinstance(src, Tensor):
-        v = value if src is None else src
-        return engine.call_inplace(scatter_value_op, self, (), {"dim": d, "index": index._data, "value": v})
-    return engine.call_inplace(scatter_op, self, (src.to(self.dtype),), {"dim": d, "index": index._data})
+    return _scatter(_in_place(self), self, dim, index, src, value, reduce, "scatter_")
 
 
 @export(function=False)
 def scatter_add_(self, dim, index, src):
     """In-place ``scatter_add``; returns ``self``."""
-    _check_long(index, "scatter_add_")
-    d = _wrapdim(dim, self._data.ndim)
-    return engine.call_inplace(scatter_add_op, self, (src.to(self.dtype),), {"dim": d, "index": index._data})
+    return _scatter(_in_place(self), self, dim, index, src, None, "add", "scatter_add_")
 
 
 @export()
@@ -132,9 +136,7 @@ def scatter_add(input, dim, index, src):
     >>> sg.zeros(3).scatter_add(0, sg.tensor([1, 1]), sg.tensor([1., 2.]))
     tensor([0., 3., 0.])
     """
-    _check_long(index, "scatter_add")
-    d = _wrapdim(dim, input._data.ndim)
-    return call(scatter_add_op, input, src.to(input.dtype), dim=d, index=index._data)
+    return _scatter(_recorded(input), input, dim, index, src, None, "add", "scatter_add")
 
 
 @export()
