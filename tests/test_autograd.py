@@ -1014,3 +1014,20 @@ def test_views_taken_before_detach_keep_their_history():
     assert not a.requires_grad and v.grad_fn.name() == "UnsqueezeBackward0"
     (v * x).sum().backward()
     assert x.grad.tolist() == [4.0, 8.0]            # d(2x * x)/dx
+
+
+def test_chunk_of_an_empty_dim_and_bad_chunk_counts():
+    assert [c.shape for c in sg.zeros(0, 3).chunk(3, 0)] == [(0, 3)] * 3
+    assert [c.shape for c in sg.zeros(5, 3).chunk(3, 0)] == [(2, 3), (2, 3), (1, 3)]
+    with pytest.raises(RuntimeError, match="^chunk expects `chunks` to be greater than 0, got: 0$"):
+        sg.zeros(4).chunk(0)
+
+
+@pytest.mark.parametrize("shape", [(1,), (1, 1), (3,)])
+def test_masked_select_double_backward(shape):
+    x = sg.ones(*shape, dtype=sg.float64, requires_grad=True)
+    m = sg.ones(*shape, dtype=sg.bool)
+    g, = sg.autograd.grad((x * x * 3).masked_select(m).sum(), [x], create_graph=True)
+    assert g.detach().numpy().ravel().tolist() == [6.0] * int(np.prod(shape))
+    g.sum().backward()
+    assert x.grad.numpy().ravel().tolist() == [6.0] * int(np.prod(shape))

@@ -142,12 +142,19 @@ def shape(a):
     return tuple(a.shape)
 
 
+def _key(key):
+    # index arrays reach here as tensors (saved inputs are wrapped); keys hold arrays
+    if isinstance(key, tuple):
+        return tuple(_key(k) for k in key)
+    return key._data if isinstance(key, _T) else key
+
+
 def index_add(shape, dtype, key, g):
-    return _sh.call(_sh.index_scatter_op, g, shape=tuple(shape), key=key)
+    return _sh.call(_sh.index_scatter_op, g, shape=tuple(shape), key=_key(key))
 
 
 def index_put(a, key, v):
-    return _sh.call(_sh.index_put_op, _t(a), _t(v, a), key=key)
+    return _sh.call(_sh.index_put_op, _t(a), _t(v, a), key=_key(key))
 
 
 def scatter_add(shape, dtype, axis, index, src):

@@ -909,10 +909,13 @@ def chunk(input, chunks, dim=0):
     >>> len(sg.arange(5).chunk(2))
     2
     """
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     d = _wrapdim(dim, input._data.ndim)
     n = input._data.shape[d]
-    s = -(-n // chunks) if n else 1
-    return split(input, s, d)
+    if not n:               # as PyTorch: ``chunks`` empty pieces
+        return split(input, [0] * chunks, d)
+    return split(input, -(-n // chunks), d)
 
 
 @export()
