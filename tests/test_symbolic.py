@@ -310,7 +310,7 @@ def test_integer_cast_truncates_in_the_closed_form():
     np.testing.assert_allclose(z.evaluate(), [1.5, 5.4, 0.0])
     np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy())        # trunc(x), not x
     np.testing.assert_allclose(x.grad.numpy(), [1.0, -2.0, 0.0])
-    assert same(x.grad.expr, "sign(x[i])*floor(Abs(x[i]))")
+    assert str(x.grad.expr) == "trunc(x[i])"
 
 
 @pytest.mark.parametrize("dtype,want", [(sg.int8, [44, 127, 5]), (sg.uint8, [44, 127, 5]), (sg.int32, [300, -129, 5])])
@@ -412,3 +412,13 @@ def test_float_tests_on_a_zero_dim_leaf_build():
     sg.nan_to_num(x).clamp_min(0.0).backward()
     assert x.grad.evaluate() == x.grad.item() == 0.0
     assert "isfinite(x)" in str(x.grad.expr)
+
+
+def test_sums_of_zeros_and_unorderable_maxima_build():
+    A = _leaf([[1.0, 2.0], [3.0, 4.0]])
+    v = A.clone()
+    v[...] = 0.0
+    o = sg.relu(sg.mv(v, _leaf([1.0, 2.0]))).sum()
+    assert o.expr == 0 and o.evaluate() == 0.0
+    v = sg.round(_leaf([0.71, -1.06, 0.3]), decimals=1).std()
+    str(sg.minimum(v, v).expr)          # a max SymPy cannot order is left as written

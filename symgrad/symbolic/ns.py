@@ -172,7 +172,12 @@ def _nan_propagating(pick):
     # SymPy cannot order NaN; numpy's maximum/minimum give NaN
     def f(x, y):
         x, y = numeric(x), numeric(y)
-        return sp.nan if x is sp.nan or y is sp.nan else pick(x, y)
+        if x is sp.nan or y is sp.nan:
+            return sp.nan
+        try:
+            return pick(x, y)
+        except (TypeError, ValueError):         # SymPy cannot order them: leave the max as written
+            return pick(x, y, evaluate=False)
     return lambda a, b: binary(f, a, b)
 
 
@@ -298,7 +303,7 @@ def astype(a, dtype):
     if dt.kind in "iu":
         if not boolean:
             if not e.is_integer:
-                e = sp.sign(e) * sp.floor(sp.Abs(e))
+                e = _trunc(e)
             if dt.itemsize < 8:
                 n = 2 ** (8 * dt.itemsize)
                 e = sp.Mod(e, n) if dt.kind == "u" else sp.Mod(e + n // 2, n) - n // 2
@@ -468,6 +473,8 @@ def _reduce(kind, a, axis, keepdims):
         return T(sp.Integer(0), shape)          # every candidate is equal: the first
     if kind == "sum":
         e, limits = _sift(numeric(e), limits)
+        if e == 0:
+            return T(sp.Integer(0), shape)
         return T((Sum(e, *limits) if limits else e) * count, shape)
     if kind == "prod":
         return T((Product(e, *limits) if limits else e) ** count, shape)
