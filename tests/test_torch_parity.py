@@ -1209,3 +1209,16 @@ def test_in_place_ops_refuse_partially_overlapping_inputs():
         b.t().add_(b)
     assert a.add_(a).tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]          # the same region is fine
     assert a[:2].copy_(a[:2]).tolist() == [0.0, 2.0]
+
+
+@pytest.mark.parametrize("call, text", [
+    (lambda: sg.where(sg.tensor([1.0, 0.0]), sg.ones(2), sg.zeros(2)),
+     "where expected condition to be a boolean tensor, but got a tensor with dtype Float"),
+    (lambda: sg.nn.functional.linear(sg.ones(2, 3), sg.ones(3), sg.ones(1)), "mat2 must be a matrix, got 1-D tensor"),
+    (lambda: sg.tensor(1.0).sum((0, -1)), "dim 0 appears multiple times in the list of dims"),
+    (lambda: sg.ones(2, 3, 4).sum((2, 0, -1)), "dim 2 appears multiple times in the list of dims"),
+])
+def test_more_pytorch_errors(call, text):
+    with pytest.raises(RuntimeError) as e:
+        call()
+    assert str(e.value) == text

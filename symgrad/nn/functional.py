@@ -129,6 +129,8 @@ def linear(input, weight, bias=None):
                            f"and {weight.ndim}D")
     if input.ndim == 2 and weight.ndim == 2:
         return _linear2d(input, weight, bias)
+    if weight.ndim == 1 and bias is not None:
+        raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
     if bias is not None and weight.ndim == 2 and input.is_contiguous():
         lead = tuple(input.shape[:-1])
         return _linear2d(input.reshape(-1, input.shape[-1]), weight, bias).reshape(*lead, weight.shape[0])

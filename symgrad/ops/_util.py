@@ -34,11 +34,10 @@ def dims(dim, ndim):
         if len(dim) == 0:
             return None
         out = tuple(sorted(_wrapdim(d, ndim) for d in dim))
-        if ndim == 0:                  # a 0-dim tensor takes dim 0 / -1: nothing to reduce
-            return ()
-        if len(set(out)) != len(out):
-            raise RuntimeError(f"dim {out[0]} appears multiple times in the list of dims")
-        return out
+        for a, b in zip(out, out[1:]):
+            if a == b:
+                raise RuntimeError(f"dim {a} appears multiple times in the list of dims")
+        return out if ndim else ()     # a 0-dim tensor takes dim 0 / -1: nothing to reduce
     d = _wrapdim(dim, ndim)
     return (d,) if ndim else ()
 

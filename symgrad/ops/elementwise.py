@@ -427,6 +427,9 @@ def where(condition, input=None, other=None):
     if input is None and other is None:
         from .index import nonzero
         return nonzero(condition, as_tuple=True)
+    if isinstance(condition, Tensor) and condition._data.dtype != np.bool_:
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{condition.dtype.scalar_name}")
     from .. import dtypes as _dt
     dt = _dt.result_type(input, other)
     a = input.to(dt) if isinstance(input, Tensor) else input
