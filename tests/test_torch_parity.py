@@ -1222,3 +1222,12 @@ def test_more_pytorch_errors(call, text):
     with pytest.raises(RuntimeError) as e:
         call()
     assert str(e.value) == text
+
+
+def test_a_bare_slice_key_records_a_slice():
+    a = sg.ones(5, requires_grad=True) * 1
+    b = sg.ones(5, 4, requires_grad=True) * 1
+    names = [t[k].grad_fn.name() for t, k in ((a, slice(0, 5)), (a, slice(None)), (a, Ellipsis), (b, slice(None)),
+                                               (b, (slice(None), slice(0, 4))), (b, (0, slice(1, 3))))]
+    assert names == ["SliceBackward0", "SliceBackward0", "AliasBackward0", "SliceBackward0", "AliasBackward0",
+                     "SliceBackward0"]

@@ -599,7 +599,9 @@ def getitem(self, key):
         _check_bounds(k, self._data.shape)
         if Ellipsis not in k:
             k = k + (Ellipsis,)
-        return view_call(getitem_op, self, key=k, name=_basic_name(k, self._data.shape))
+        # PyTorch records a bare slice key (x[:], x[0:n]) as a slice, whole or not
+        name = "SliceBackward0" if type(key) is slice else _basic_name(k, self._data.shape)
+        return view_call(getitem_op, self, key=k, name=name)
     _check_advanced(k, self._data.shape)
     try:
         return call(index_op, self, key=k)
