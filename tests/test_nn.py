@@ -519,3 +519,18 @@ def test_nll_loss_with_every_target_ignored_has_zero_gradient():
     p = np.exp(x.detach().numpy()[1]) / np.exp(x.detach().numpy()[1]).sum()
     np.testing.assert_allclose(x.grad.numpy()[1], p - np.eye(3)[1], rtol=1e-5)
     np.testing.assert_array_equal(x.grad.numpy()[[0, 2, 3]], 0)
+
+
+def test_sequential_and_module_list_edit_like_lists():
+    nn = sg.nn
+    s = nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid())
+    assert isinstance(s.pop(1), nn.Tanh) and [type(m) for m in s] == [nn.ReLU, nn.Sigmoid]
+    s.insert(0, nn.Tanh())
+    s.extend([nn.ReLU()])
+    del s[1]
+    assert [type(m) for m in s] == [nn.Tanh, nn.Sigmoid, nn.ReLU] and list(s._modules) == ["0", "1", "2"]
+    np.testing.assert_allclose(s(sg.tensor([0.5])).numpy(), [1 / (1 + np.exp(-np.tanh(0.5)))], rtol=1e-6)
+    ml = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+    assert isinstance(ml.pop(0), nn.ReLU) and len(ml) == 1
+    ml += [nn.ReLU()]
+    assert list(ml._modules) == ["0", "1"]

@@ -550,29 +550,9 @@ def _clear_grad(p, set_to_none):
 
 
 # ================================================================ containers
-class Sequential(Module):
-    """Modules applied in order; ``Sequential(a, b)(x) == b(a(x))``.
-
-    >>> import symgrad as sg
-    >>> net = sg.nn.Sequential(sg.nn.Linear(784, 256), sg.nn.ReLU(), sg.nn.Linear(256, 10))
-    >>> net
-    Sequential(
-      (0): Linear(in_features=784, out_features=256, bias=True)
-      (1): ReLU()
-      (2): Linear(in_features=256, out_features=10, bias=True)
-    )
-    >>> net(sg.zeros(5, 784)).shape
-    symgrad.Size([5, 10])
-    """
-
-    def __init__(self, *args):
-        super().__init__()
-        if len(args) == 1 and isinstance(args[0], OrderedDict):
-            for name, m in args[0].items():
-                self.add_module(name, m)
-        else:
-            for k, m in enumerate(args):
-                self.add_module(str(k), m)
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: children kept in order, indexed
+    by position, renumbered "0", "1", ... after an insertion or deletion."""
 
     def _index(self, idx):
         n = len(self._modules)
@@ -580,70 +560,10 @@ class Sequential(Module):
             raise IndexError(f"index {idx} is out of range")
         return list(self._modules)[idx % n]
 
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return type(self)(OrderedDict(list(self._modules.items())[idx]))
-        return self._modules[self._index(idx)]
-
-    def __setitem__(self, idx, module):
-        setattr(self, self._index(idx), module)
-
-    def __delitem__(self, idx):
-        keys = list(self._modules)[idx] if isinstance(idx, slice) else [self._index(idx)]
-        for k in keys:
-            del self._modules[k]
-        self.__dict__["_modules"] = {str(k): m for k, m in enumerate(self._modules.values())}
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module):
-        """Add ``module`` at the end.
-
-        >>> import symgrad as sg
-        >>> len(sg.nn.Sequential(sg.nn.ReLU()).append(sg.nn.Tanh()))
-        2
-        """
-        self.add_module(str(len(self)), module)
-        return self
-
-    def forward(self, input):
-        for m in self._modules.values():
-            input = m(input)
-        return input
-
-
-class ModuleList(Module):
-    """A list of modules whose parameters are registered.
-
-    >>> import symgrad as sg
-    >>> layers = sg.nn.ModuleList([sg.nn.Linear(4, 4) for _ in range(3)])
-    >>> len(list(layers.parameters()))
-    6
-    >>> layers
-    ModuleList(
-      (0-2): 3 x Linear(in_features=4, out_features=4, bias=True)
-    )
-    """
-
-    def __init__(self, modules=None):
-        super().__init__()
-        if modules is not None:
-            self.extend(modules)
-
-    def _index(self, idx):
-        n = len(self._modules)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return str(idx % n)
-
-    def __getitem__(self, idx):
-        if isinstance(idx, slice):
-            return type(self)(list(self._modules.values())[idx])
-        return self._modules[self._index(idx)]
+    def _renumber(self, mods):
+        self.__dict__["_modules"] = {}
+        for k, m in enumerate(mods):
+            self.add_module(str(k), m)
 
     def __setitem__(self, idx, module):
         setattr(self, self._index(idx), module)
@@ -651,7 +571,7 @@ class ModuleList(Module):
     def __delitem__(self, idx):
         mods = list(self._modules.values())
         del mods[idx]
-        self.__dict__["_modules"] = {str(k): m for k, m in enumerate(mods)}
+        self._renumber(mods)
 
     def __len__(self):
         return len(self._modules)
@@ -666,10 +586,8 @@ class ModuleList(Module):
         """Add ``module`` at the end.
 
         >>> import symgrad as sg
-        >>> sg.nn.ModuleList().append(sg.nn.ReLU())
-        ModuleList(
-          (0): ReLU()
-        )
+        >>> len(sg.nn.Sequential(sg.nn.ReLU()).append(sg.nn.Tanh()))
+        2
         """
         self.add_module(str(len(self)), module)
         return self
@@ -694,8 +612,77 @@ class ModuleList(Module):
         """
         mods = list(self._modules.values())
         mods.insert(index, module)
-        self.__dict__["_modules"] = {}
-        self.extend(mods)
+        self._renumber(mods)
+
+    def pop(self, index=-1):
+        """Remove and return the module at ``index``.
+
+        >>> import symgrad as sg
+        >>> seq = sg.nn.Sequential(sg.nn.ReLU(), sg.nn.Tanh()); seq.pop(0), len(seq)
+        (ReLU(), 1)
+        """
+        m = self[index]
+        del self[index]
+        return m
+
+
+class Sequential(_ModuleSequence):
+    """Modules applied in order; ``Sequential(a, b)(x) == b(a(x))``.
+
+    >>> import symgrad as sg
+    >>> net = sg.nn.Sequential(sg.nn.Linear(784, 256), sg.nn.ReLU(), sg.nn.Linear(256, 10))
+    >>> net
+    Sequential(
+      (0): Linear(in_features=784, out_features=256, bias=True)
+      (1): ReLU()
+      (2): Linear(in_features=256, out_features=10, bias=True)
+    )
+    >>> net(sg.zeros(5, 784)).shape
+    symgrad.Size([5, 10])
+    """
+
+    def __init__(self, *args):
+        super().__init__()
+        if len(args) == 1 and isinstance(args[0], OrderedDict):
+            for name, m in args[0].items():
+                self.add_module(name, m)
+        else:
+            for k, m in enumerate(args):
+                self.add_module(str(k), m)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return type(self)(OrderedDict(list(self._modules.items())[idx]))
+        return self._modules[self._index(idx)]
+
+    def forward(self, input):
+        for m in self._modules.values():
+            input = m(input)
+        return input
+
+
+class ModuleList(_ModuleSequence):
+    """A list of modules whose parameters are registered.
+
+    >>> import symgrad as sg
+    >>> layers = sg.nn.ModuleList([sg.nn.Linear(4, 4) for _ in range(3)])
+    >>> len(list(layers.parameters()))
+    6
+    >>> layers
+    ModuleList(
+      (0-2): 3 x Linear(in_features=4, out_features=4, bias=True)
+    )
+    """
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.extend(modules)
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            return type(self)(list(self._modules.values())[idx])
+        return self._modules[self._index(idx)]
 
     def _child_lines(self):
         # runs of identical children print once, as "(0-2): 3 x Linear(...)"
