@@ -147,7 +147,6 @@ class Tensor:
     _vbase_node = None  # the base's node when the view's own node was made
     _name = None       # the leaf's name in closed forms
     _hooks = None
-    _retains = False
 
     def __new__(cls, *args, **kwargs):
         self = object.__new__(cls)
@@ -331,7 +330,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self._node is not None and not self._retains:
+        if self._node is not None and "_kept" not in self.__dict__:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
                 "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
@@ -357,7 +356,7 @@ class Tensor:
 
     @property
     def retains_grad(self):
-        return bool(self._retains)
+        return "_kept" in self.__dict__      # the hook that keeps it
 
     def retain_grad(self):
         """Keep ``.grad`` of a non-leaf tensor after ``backward()``."""
@@ -365,7 +364,7 @@ class Tensor:
             if not self._rg:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
-        if self._retains:
+        if "_kept" in self.__dict__:
             return
         import weakref
         ref = weakref.ref(self)
@@ -381,7 +380,6 @@ class Tensor:
         hooks = _node_hooks(self)
         hooks.append(keep)
         self.__dict__["_kept"] = (hooks, keep)      # moved to the new node by an in-place op
-        self._retains = True
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; a

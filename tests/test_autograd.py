@@ -1031,3 +1031,11 @@ def test_masked_select_double_backward(shape):
     assert g.detach().numpy().ravel().tolist() == [6.0] * int(np.prod(shape))
     g.sum().backward()
     assert x.grad.numpy().ravel().tolist() == [6.0] * int(np.prod(shape))
+
+
+def test_a_recorded_write_into_a_gradient_with_a_history_keeps_a_closed_form():
+    x = sg.tensor([1.0, 2.0], dtype=sg.float64, requires_grad=True)
+    (x ** 3).sum().backward(create_graph=True)
+    x.grad.add_(x)                  # recorded: the new node describes the values
+    assert x.grad.tolist() == [4.0, 14.0]            # 3x² + x
+    np.testing.assert_array_equal(x.grad.evaluate(), [4.0, 14.0])

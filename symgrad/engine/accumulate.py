@@ -5,7 +5,7 @@ from weakref import ref as _weakref
 import numpy as np
 
 from ..tensor import _wrap
-from .inplace import call_inplace, unrecorded_write
+from .inplace import call_inplace, written
 from .mode import modified
 
 
@@ -58,7 +58,7 @@ def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
         # as PyTorch does outside create_graph; it keeps its grad_fn
         np.add(cur._data, g, out=cur._data)
         modified(cur)
-        unrecorded_write(cur)
+        written(cur, recorded=False)
     elif cur._rg:
         prev = cur
         leaf._grad = _wrap(cur._data + g)

@@ -8,8 +8,6 @@ from .mode import _state, modified
 from .record import record, _forward, _int_scalar
 
 
-
-
 def check_inplace(target):
     if not _state["grad"]:
         return
@@ -76,13 +74,11 @@ def call_inplace(op, target, others, params):
         old_base = _base_before_write(target)
     target._data[...] = out
     modified(target)
-    forget_closed_form(target)
-    if not rg:
-        unrecorded_write(target)
     if rg:
         if node.ans is not None:
             node.checks.append((target._vc, target._vc[0], -1))
         _rebind(target, node, old_base)
+    written(target, recorded=rg)
     return target
 
 
@@ -91,26 +87,23 @@ def _same_region(a, b):
         a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
 
 
-def forget_closed_form(t, now=("unknown",)):
-    """After a write into a gradient (or a view of one): its recorded
-    closed form no longer holds; ``now`` is what it is instead."""
-    if t._gsrc is not None:
-        t._gsrc[:] = [now]
-    b = t._base
-    if b is not None and b._gsrc is not None:
-        b._gsrc[:] = [("unknown",)]
-
-
 _UNRECORDED = ("unknown", "this tensor was written in place where autograd did not record the write (under "
                           "no_grad, or by accumulating a gradient), so its closed form is unknown")
 
 
-def unrecorded_write(t):
-    """Values of a tensor with a history changed outside the graph: its
-    node no longer describes them (PyTorch keeps the node; so does symgrad)."""
-    for u in (t, t._base):
-        if u is not None and u._node is not None:
-            u._gsrc = [_UNRECORDED]
+def written(t, recorded=True, now=("unknown",)):
+    """After a write into ``t`` (and so its base): a gradient's record of
+    backward passes, shared with its ``.data``, no longer holds (``now`` is
+    what ``t`` holds instead); a tensor with a history is described by its
+    new node, or, written where autograd did not record it, by nothing
+    (PyTorch keeps the old node; so does symgrad)."""
+    for u, rec in ((t, now), (t._base, ("unknown",))):
+        if u is None:
+            continue
+        if u._gsrc is not None:
+            u._gsrc[:] = [rec]
+        if u._node is not None:
+            u._gsrc = None if recorded else [_UNRECORDED]
 
 
 def _base_before_write(target):
@@ -119,7 +112,12 @@ def _base_before_write(target):
     b = target._base
     if b is None or b._node is not None or b._rg:
         return None
-    a = b._data
+    return _if_uniform(b._data)
+
+
+def _if_uniform(a):
+    # a constant about to be overwritten: its old values enter the closed
+    # form; keeping them is free when they are all equal
     if a.size and (a == a.flat[0]).all():
         return np.broadcast_to(a.flat[0], a.shape)
     return None
@@ -127,10 +125,10 @@ def _base_before_write(target):
 
 def _snapshot(t, copy, before_write=False):
     a = t._data
-    if before_write and not copy and t._node is None and not t._rg and a.size and (a == a.flat[0]).all():
-        # a constant about to be overwritten: its old values enter the closed
-        # form; keep them when that is free (uniform values)
-        return _wrap(np.broadcast_to(a.flat[0], a.shape))
+    if before_write and not copy and t._node is None and not t._rg:
+        u = _if_uniform(a)
+        if u is not None:
+            return _wrap(u)
     s = _wrap(a.copy() if copy else a, t._node, t._out)
     s._rg = t._rg
     s._base = t._base
@@ -144,11 +142,10 @@ def _snapshot(t, copy, before_write=False):
 def _rebind(target, node, old_base=None):
     # a tensor (or the base of a view) that retains its grad retains the new
     # version's, as in PyTorch
-    moved = [t for t in (target, target._base) if t is not None and t._retains and "_kept" in t.__dict__]
+    moved = [t for t in (target, target._base) if t is not None and "_kept" in t.__dict__]
     for t in moved:
         hooks, keep = t.__dict__.pop("_kept")
         hooks.remove(keep)
-        t._retains = False
     _rebind_node(target, node, old_base)
     for t in moved:
         t.retain_grad()

@@ -83,7 +83,7 @@ def fill_(self, value):
         self._data[...] = value
         self._vc[0] += 1
         _clock[0] += 1
-        if self._gsrc is not None:
+        if self._gsrc is not None:          # written() inline: this is the seed loop's zero_
             self._gsrc[:] = [("const", value)]
         return self
     v = value.item() if isinstance(value, Tensor) and not value.requires_grad else value
@@ -96,7 +96,7 @@ def fill_(self, value):
         return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
     self._data[...] = v
     engine.modified(self)
-    engine.forget_closed_form(self, ("const", v))
+    engine.written(self, now=("const", v))
     return self
 
 

@@ -865,6 +865,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     big = float(np.finfo(input._data.dtype).max)
     return with_out(call(nan_to_num_op, input, nan=float(nan), posinf=big if posinf is None else float(posinf),
                          neginf=-big if neginf is None else float(neginf)), out, "nan_to_num")
+
+
 isnan = _pred("isnan", lambda xp, a: xp.isnan(a))
 isinf = _pred("isinf", lambda xp, a: xp.isinf(a))
 isfinite = _pred("isfinite", lambda xp, a: xp.isfinite(a))

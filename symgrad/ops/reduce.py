@@ -166,6 +166,8 @@ norm_op = Op("norm", "LinalgVectorNormBackward0", _norm_fwd, (_norm_vjp,))
 logsumexp_op = Op("logsumexp", "LogsumexpBackward0", _lse_fwd,
                   (lambda xp, g, ans, a, dim, keepdim:
                    keep(xp, g, dim, keepdim) * xp.exp(a - keep(xp, ans, dim, keepdim)),))
+
+
 def _cumsum(xp, a, dim):
     if not len(a.shape):
         return a + 0
@@ -224,8 +226,6 @@ def _float_input(input, name):
             raise RuntimeError(_NOT_FLOAT[name].format(input.dtype.scalar_name))
         raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {input.dtype.scalar_name}")
-
-
 
 
 def _cast(input, dtype):

@@ -367,7 +367,7 @@ def _inplace_view(self, op, **params):
     engine.check_inplace(self)
     r = view_call(op, self, **params)
     self._data, self._node, self._out = r._data, r._node, r._out
-    engine.forget_closed_form(self)
+    engine.written(self)
     if self._base is not None:
         self._view, self._vbase_node = r._view, r._vbase_node
     return self
