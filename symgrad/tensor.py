@@ -145,6 +145,8 @@ class Tensor:
     _skel = None       # for a comparison of tensors that require grad: its recorded skeleton
     _view = None       # for a view: the (op, params) chain from its base
     _vbase_node = None  # the base's node when the view's own node was made
+    _cmeta = None      # a view PyTorch forbids writing into: "multi" (one of several outputs) or "no_grad"
+    _cver = 0          # for such a view: the version when it was made
     _name = None       # the leaf's name in closed forms
     _hooks = None
 
@@ -289,6 +291,8 @@ class Tensor:
     def requires_grad(self):
         b = self._base
         if b is not None and self._vbase_node is not b._node:
+            if self._cmeta is not None:
+                return self._node is not None or b.requires_grad
             from .engine import _refresh_view
             _refresh_view(self)
         return self._node is not None or self._rg
@@ -319,11 +323,13 @@ class Tensor:
 
     @property
     def is_leaf(self):
+        if self._base is not None:
+            return self.grad_fn is None
         return self._node is None
 
     @property
     def grad_fn(self):
-        if self._base is not None and self._node is not None:
+        if self._base is not None and (self._node is not None or self._cmeta is not None):
             from .engine import _refresh_view
             _refresh_view(self)
         return self._node
@@ -415,8 +421,17 @@ class Tensor:
         return _backward(self, gradient, retain_graph, create_graph, inputs=inputs, check=check)
 
     def detach(self):
-        """A new leaf that shares storage and is not tracked."""
-        return _wrap(self._data)
+        """A new leaf that shares storage and the version counter, and is not
+        tracked: writing into it makes values saved for backward stale.
+
+        >>> import symgrad as sg
+        >>> y = sg.tensor([1., 2.], requires_grad=True).exp()
+        >>> y.detach().mul_(2)._version, y._version
+        (1, 1)
+        """
+        d = _wrap(self._data)
+        d._vc = self._vc
+        return d
 
     def detach_(self):
         if self._base is not None:

@@ -13,7 +13,7 @@ forward and recording; ``backward``: the pass; ``accumulate``: ``.grad``;
 """
 from .mode import (_state, modified, set_symbolic, is_symbolic_enabled, is_grad_enabled,  # noqa: F401
                    no_grad, enable_grad, set_grad_enabled, inference_mode)
-from .graph import Node, AccumulateGrad, Contribution, node_class, edge_of, leaves_of, _refresh_view  # noqa: F401
+from .graph import Node, AccumulateGrad, Contribution, node_class, edge_of, leaves_of, _refresh_view, mark_view  # noqa: F401
 from .record import call, record, broadcast_error  # noqa: F401
 from .backward import (run_backward, backward_one_node, unbroadcast, _FREED,  # noqa: F401
                        _accum_edge, _collect, _grad_array, _grad_tensor)

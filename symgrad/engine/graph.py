@@ -2,6 +2,7 @@
 over them.  A node holds the skeleton (op, params, edges, input shapes and
 dtypes), which outlives ``backward()``, and the values its rules read."""
 from ..tensor import _clock
+from .mode import _state
 
 
 class Node:
@@ -84,11 +85,50 @@ def _refresh_view(t):
     # a view whose base was modified in place since the view's node was made
     # reads the base's new history: rebuild the view's node from the base
     b = t._base
+    if t._cmeta is not None and t._vc[0] != t._cver and (t._node is not None or b._node is not None or b._rg):
+        raise RuntimeError(view_write_error(t, indirect=True))
     if t._vbase_node is not b._node:
         if b._node is None and t._vbase_node is not None and b.__dict__.get("_detached") is t._vbase_node:
             return          # the base was detached in place: a view taken before keeps its history
         from ..ops import shape as _shape
         _shape.rebuild_view(t)
+
+
+def mark_view(r, x, multi):
+    """Record how view ``r`` of ``x`` was made: PyTorch forbids writing into
+    one of several views an op returned, and into a view made under no_grad
+    once grad mode is on (the write's history would be ambiguous)."""
+    if x._base is not None and x._cmeta is not None:
+        r._cmeta = x._cmeta
+    elif not _state["grad"]:
+        r._cmeta = "no_grad"
+    elif multi:
+        r._cmeta = "multi"
+    else:
+        return
+    r._cver = r._vc[0]
+
+
+_WHY = {"multi": " This view is the output of a function that returns multiple views. Such functions do not allow "
+                 "the output views to be modified inplace. You should replace the inplace operation by an "
+                 "out-of-place one.",
+        "no_grad": " Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your "
+                   "code by moving both the view and the inplace either both inside the no_grad block (if you "
+                   "don't want the inplace to be tracked) or both outside (if you want the inplace to be tracked)."}
+
+
+def view_write_error(t, indirect):
+    """PyTorch's text for a write into (``indirect``: through the base or
+    another view of) a view marked by ``mark_view``."""
+    what = "its base or another view of its base has been" if indirect else "is being"
+    n = t._node
+    fn = "" if n is None else f"Output {max(t._out, 0)} of {type(n).__name__.rsplit('Backward', 1)[0]} is a view"
+    if n is None or t._cmeta == "no_grad":
+        fn = "A view was created in" if n is None else fn + " of a view which was created in"
+        msg = f"{fn} no_grad mode and {what} modified inplace with grad mode enabled."
+    else:
+        msg = f"{fn} and {what} modified inplace."
+    return msg + _WHY[t._cmeta]
 
 
 class Contribution:

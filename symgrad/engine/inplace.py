@@ -4,13 +4,17 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..tensor import Tensor, _wrap
+from .graph import view_write_error
 from .mode import _state, modified
 from .record import record, _forward, _int_scalar
 
 
-def check_inplace(target):
+def check_inplace(target, others=()):
     if not _state["grad"]:
         return
+    if target._cmeta is not None and (target.requires_grad or target._base.requires_grad or any(
+            isinstance(t, Tensor) and t.requires_grad for t in others)):
+        raise RuntimeError(view_write_error(target, indirect=False))
     if target._node is None and target._rg:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     b = target._base
@@ -25,7 +29,7 @@ def call_inplace(op, target, others, params):
     new node whose input is its old value; for a view, its base gets a
     ``CopySlices`` node that writes the new view value into the old base.
     """
-    check_inplace(target)
+    check_inplace(target, others)
     if not target._data.flags.writeable:
         raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers "
                            "to a single memory location. Please clone() the tensor before performing the operation.")

@@ -59,7 +59,7 @@ def call(op, *inputs, **params):
         if isinstance(t, Tensor):
             a = t._data
             b = t._base
-            if b is not None and t._vbase_node is not b._node and _state["grad"]:
+            if b is not None and (t._vbase_node is not b._node or t._cmeta is not None) and _state["grad"]:
                 _refresh_view(t)        # its base was written in place since: it may require grad now
             if t._node is not None or t._rg:
                 rg = True

@@ -123,6 +123,8 @@ def _as_view(r, x, op, params):
     r._view = (x._view or ()) + ((op, params),)
     r._vbase_node = base._node
     r._vc = x._vc
+    if r._data.dtype.kind == "f":
+        engine.mark_view(r, x, False)
     return r
 
 
@@ -875,6 +877,8 @@ def _multi_view(res, x, op, params):
             r._view = (x._view or ()) + ((getitem_op, {"key": key, "name": "SliceBackward0"}),)
             r._vbase_node = base._node
             r._vc = x._vc
+            if r._data.dtype.kind == "f":
+                engine.mark_view(r, x, True)
     return res
 
 
