@@ -331,3 +331,14 @@ def test_writes_into_views_made_under_no_grad():
     u.mul_(3)
     y.sum().backward()
     close(x.grad, [3.0, 3.0, 1.0])
+
+
+def test_second_derivative_through_a_write_into_a_view():
+    # out = x0**4 + x1**2: the value the view held before the write keeps its own history
+    x = t64([1.5, 0.7])
+    t = x * 1
+    t[0].mul_(x[0])
+    g, = sg.autograd.grad((t * t).sum(), x, create_graph=True)
+    close(g, [4 * 1.5 ** 3, 2 * 0.7])
+    h, = sg.autograd.grad(g.sum(), x)
+    close(h, [12 * 1.5 ** 2, 2.0])

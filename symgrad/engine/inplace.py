@@ -4,7 +4,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..tensor import Tensor, _wrap
-from .graph import view_write_error
+from .graph import view_write_error, _refresh_view
 from .mode import _state, modified
 from .record import record, _forward, _int_scalar
 
@@ -133,11 +133,12 @@ def _snapshot(t, copy, before_write=False):
         u = _if_uniform(a)
         if u is not None:
             return _wrap(u)
+    if t._base is not None:
+        _refresh_view(t)
+    # the value before the write, with the history it had: not a view, so
+    # nothing rebuilds its node from the base's later history
     s = _wrap(a.copy() if copy else a, t._node, t._out)
     s._rg = t._rg
-    s._base = t._base
-    s._view = t._view
-    s._vbase_node = t._vbase_node
     if not copy:
         s._vc = t._vc
     return s
