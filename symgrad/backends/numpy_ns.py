@@ -104,6 +104,15 @@ def scatter_put(a, axis, index, src):
     return out
 
 
+def scatter_reduce(a, axis, index, src, reduce):
+    """Copy of ``a`` with ``src`` added (``reduce="add"``) or multiplied in
+    along ``axis`` at ``index`` (torch's ``scatter(..., reduce=)``)."""
+    out = _np.array(a, copy=True)
+    ufunc = _np.add if reduce == "add" else _np.multiply
+    ufunc.at(out, _along_index(index, axis), src[tuple(slice(0, s) for s in index.shape)] if _np.ndim(src) else src)
+    return out
+
+
 def gather(a, axis, index):
     return a[_along_index(index, axis)]
 

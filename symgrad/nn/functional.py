@@ -165,7 +165,12 @@ def dropout(input, p=0.5, training=True, inplace=False):
     if not training or p == 0:
         return input
     from ..creation import _rng
-    dt = input._data.dtype if input._data.dtype.kind == "f" else np.float32
+    dt = input._data.dtype
+    if dt.kind != "f":
+        if p < 1:
+            raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                               f"{input.dtype.scalar_name}")
+        return input.mul_(_wrap(np.zeros((), dt))) if inplace else input * _wrap(np.zeros(input._data.shape, dt))
     keep = _rng[0].random(input._data.shape) >= p
     mask = _wrap(np.zeros(input._data.shape, dt) if p == 1 else keep.astype(dt) / dt.type(1 - p))
     return input.mul_(mask) if inplace else input * mask

@@ -145,9 +145,16 @@ where_op = Op("where", "WhereBackward0", lambda xp, c, a, b: xp.where(c, a, b),
               (None,
                lambda xp, g, ans, c, a, b: xp.where(c, g, 0),
                lambda xp, g, ans, c, a, b: xp.where(c, 0, g)), dtypes="keep")
-lerp_op = Op("lerp", "LerpBackward0", lambda xp, a, b, weight: a + weight * (b - a),
+# as PyTorch, from the nearer end: lerp(inf, 1, 0.5) is inf, not inf - inf
+lerp_op = Op("lerp", "LerpBackward0",
+             lambda xp, a, b, weight: a + weight * (b - a) if abs(weight) < 0.5 else b - (b - a) * (1 - weight),
              (lambda xp, g, ans, a, b, weight: g * (1 - weight),
               lambda xp, g, ans, a, b, weight: g * weight), dtypes="promote")
+lerp_tensor_op = Op("lerp_tensor", "LerpBackward1",
+                    lambda xp, a, b, w: xp.where(xp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)),
+                    (lambda xp, g, ans, a, b, w: g * (1 - w),
+                     lambda xp, g, ans, a, b, w: g * w,
+                     lambda xp, g, ans, a, b, w: g * (b - a)), dtypes="promote")
 
 
 def _binary(op, name, doc):
@@ -265,10 +272,10 @@ def div(input, other, *, rounding_mode=None, out=None):
     >>> sg.div(sg.tensor([1, 3]), 2)
     tensor([0.5000, 1.5000])
     """
-    if rounding_mode not in (None, "trunc", "floor"):
-        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                           f"'{rounding_mode}'")
-    if rounding_mode is not None and _dt.result_type(input, other).is_floating_point:
+    _check_rounding(rounding_mode)
+    if rounding_mode is None:
+        return with_out(call(div_op, input, other), out, "div")
+    if _dt.result_type(input, other).is_floating_point:
         return with_out(call(rounded_div_op, input, other, mode=rounding_mode), out, "div")
     if type(other) is int and isinstance(input, Tensor) and input._data.dtype.kind in "iu":
         from ..engine.record import _int_scalar
@@ -282,9 +289,11 @@ def div(input, other, *, rounding_mode=None, out=None):
         r = call(div_op, input, other)
         res = trunc(r)
         return with_out(res if rt.is_floating_point else res.to(rt), out, "div")
-    if not isinstance(input, Tensor):
-        return with_out(reciprocal(other) * input, out, "div")
-    return with_out(call(div_op, input, other), out, "div")
+
+
+def _check_rounding(mode):
+    if mode not in (None, "trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
 
 
 divide = export("divide")(div)
@@ -463,9 +472,21 @@ def lerp(input, end, weight):
     >>> sg.lerp(sg.tensor([0., 10.]), sg.tensor([10., 20.]), 0.5)
     tensor([ 5., 15.])
     """
+    _check_lerp(input, end, weight)
     if isinstance(weight, Tensor):
-        return input + weight * (end - input)
+        return call(lerp_tensor_op, input, end, weight)
     return call(lerp_op, input, end, weight=weight)
+
+
+def _check_lerp(input, end, weight):
+    for name, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t.dtype is not input.dtype and (name == "end" or t._data.ndim):
+            raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
+                               f"{_c_name(t.dtype)}")
+    tensor = isinstance(weight, Tensor)
+    if not (_dt.result_type(input, end, weight) if tensor else input.dtype).is_floating_point:
+        kernel = "tensor" if tensor else "scalar"
+        raise NotImplementedError(f"\"lerp_kernel_{kernel}\" not implemented for '{input.dtype.scalar_name}'")
 
 
 # ===================================================================== unary
@@ -1006,9 +1027,13 @@ def mul_(self, other):
 
 def div_(self, other, *, rounding_mode=None):
     """In-place ``self /= other``; returns ``self``."""
-    if rounding_mode == "floor":
-        return engine.call_inplace(floor_divide_op, self, (other,), {})
-    return engine.call_inplace(div_op, self, (other,), {})
+    _check_rounding(rounding_mode)
+    if rounding_mode is None:
+        return engine.call_inplace(div_op, self, (other,), {})
+    if _dt.result_type(self, other).is_floating_point:
+        return engine.call_inplace(rounded_div_op, self, (other,), {"mode": rounding_mode})
+    from .shape import copy_
+    return copy_(self, div(self, other, rounding_mode=rounding_mode))
 
 
 def pow_(self, exponent):
@@ -1033,6 +1058,10 @@ def clamp_(self, min=None, max=None):
 
 _GCC_NAMES = {"bool": "bool", "int8": "signed char", "uint8": "unsigned char", "int16": "short int",
               "int32": "int", "int64": "long int"}
+
+
+def _c_name(dt):
+    return {"float16": "c10::Half", "float32": "float", "float64": "double"}.get(dt.name) or _GCC_NAMES[dt.name]
 
 
 @export(function=False)
@@ -1066,6 +1095,9 @@ def fmod_(self, other):
 
 
 def lerp_(self, end, weight):
+    _check_lerp(self, end, weight)
+    if isinstance(weight, Tensor):
+        return engine.call_inplace(lerp_tensor_op, self, (end, weight), {})
     return engine.call_inplace(lerp_op, self, (end,), {"weight": weight})
 
 

@@ -17,9 +17,10 @@ def _check_long(index, name):
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
 
 
+# index None: a 0-d input, which index_select returns as it is
 index_select_op = Op("index_select", "IndexSelectBackward0",
-                     lambda xp, a, dim, index: xp.take(a, index, axis=dim),
-                     (lambda xp, g, ans, a, dim, index:
+                     lambda xp, a, dim, index: xp.copy(a) if index is None else xp.take(a, index, axis=dim),
+                     (lambda xp, g, ans, a, dim, index: g if index is None else
                       xp.index_add(a.shape, g.dtype, (slice(None),) * dim + (index,), g),))
 gather_op = Op("gather", "GatherBackward0", lambda xp, a, dim, index: xp.gather(a, dim, index),
                (lambda xp, g, ans, a, dim, index: xp.scatter_add(a.shape, g.dtype, dim, index, g),))
@@ -61,7 +62,14 @@ def index_select(input, dim, index):
     if index._data.dtype.kind not in "iu":
         raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
     d = _wrapdim(dim, input._data.ndim)
-    return call(index_select_op, input, dim=d, index=index._data.reshape(-1))
+    idx = index._data.reshape(-1)
+    if not input._data.ndim:
+        if idx.size != 1:
+            raise IndexError(f"index_select(): Index to scalar can have only 1 value, got {idx.size} value(s)")
+        if idx[0] != 0:
+            raise IndexError("index out of range in self")
+        return call(index_select_op, input, dim=d, index=None)
+    return call(index_select_op, input, dim=d, index=idx)
 
 
 @export()
@@ -88,16 +96,34 @@ def _in_place(t):
     return lambda op, others, params: engine.call_inplace(op, t, others, params)
 
 
+def _no_derivative(name):
+    raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
+
+# PyTorch has no derivative for ``scatter(..., reduce=)``: its node says so when backward reaches it
+scatter_reduce_op = Op("scatter_reduce", "NotImplemented",
+                       lambda xp, a, src, dim, index, reduce: xp.scatter_reduce(a, dim, index, src, reduce),
+                       (lambda xp, g, ans, a, src, dim, index, reduce: _no_derivative("scatter"),
+                        lambda xp, g, ans, a, src, dim, index, reduce: _no_derivative("scatter")))
+
+
 def _scatter(run, input, dim, index, src, value, reduce, name):
     # ``run(op, others, params)``: recorded as a new tensor or written in place
     _check_long(index, name)
     d = _wrapdim(dim, input._data.ndim)
-    if reduce == "add":
-        return run(scatter_add_op, (src.to(input.dtype),), {"dim": d, "index": index._data})
-    if src is None or not isinstance(src, Tensor):
-        v = value if src is None else src
-        return run(scatter_value_op, (), {"dim": d, "index": index._data, "value": v})
-    return run(scatter_op, (src.to(input.dtype),), {"dim": d, "index": index._data})
+    if src is None:
+        src = value
+    if isinstance(src, Tensor):
+        src = src.to(input.dtype)
+    if name.startswith("scatter_add"):
+        return run(scatter_add_op, (src,), {"dim": d, "index": index._data})
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError("reduce argument must be either add or multiply.")
+        return run(scatter_reduce_op, (src,), {"dim": d, "index": index._data, "reduce": reduce})
+    if not isinstance(src, Tensor):
+        return run(scatter_value_op, (), {"dim": d, "index": index._data, "value": src})
+    return run(scatter_op, (src,), {"dim": d, "index": index._data})
 
 
 @export()
@@ -125,7 +151,7 @@ def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
 @export(function=False)
 def scatter_add_(self, dim, index, src):
     """In-place ``scatter_add``; returns ``self``."""
-    return _scatter(_in_place(self), self, dim, index, src, None, "add", "scatter_add_")
+    return _scatter(_in_place(self), self, dim, index, src, None, None, "scatter_add_")
 
 
 @export()
@@ -136,7 +162,7 @@ def scatter_add(input, dim, index, src):
     >>> sg.zeros(3).scatter_add(0, sg.tensor([1, 1]), sg.tensor([1., 2.]))
     tensor([0., 3., 0.])
     """
-    return _scatter(_recorded(input), input, dim, index, src, None, "add", "scatter_add")
+    return _scatter(_recorded(input), input, dim, index, src, None, None, "scatter_add")
 
 
 @export()

@@ -1142,7 +1142,27 @@ def einsum(*args):
         raise ValueError("einsum(): must specify the equation string and at least one operand, or at least one "
                          "operand and its subscripts list")
     eq, ops = _canonical(eq, ops)
-    return call(einsum_op, *ops, eq=eq)
+    dt = _einsum_dtype(eq, ops)
+    return call(einsum_op, *(x if x.dtype is dt else x.to(dt) for x in ops), eq=eq)
+
+
+def _einsum_dtype(eq, ops):
+    # as PyTorch, which contracts pairs with bmm (one dtype, no bools) and sums
+    # lone labels with sum (integers widen to int64)
+    ins, out = eq.split("->")
+    terms = ins.split(",")
+    if len(ops) > 1 and any(c not in out and sum(c in t for t in terms) > 1 for c in set(ins) - {","}):
+        first = ops[0].dtype
+        for x in ops[1:]:
+            if x.dtype is not first:
+                raise RuntimeError(f"expected scalar type {first.scalar_name} but found {x.dtype.scalar_name}")
+        if first is _dt.bool:
+            raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+        return first
+    dt = _dt.result_type(*ops)
+    if not dt.is_floating_point and any(c not in out for c in ins if c != ","):
+        return _dt.int64
+    return dt
 
 
 # ===================================================================== norms

@@ -423,7 +423,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     smooth = -(per_class.sum(cdim) * _wrap(counted))
     if reduction == "mean":
         denom = counted.sum() if weight is None else weight._data[t[counted].astype(np.int64)].sum()
-        smooth = smooth.sum() / _wrap(np.asarray(denom, logp._data.dtype))
+        # nothing counted: NaN, as PyTorch, with a zero gradient rather than 0 * inf
+        smooth = smooth.sum() / _wrap(np.asarray(denom, logp._data.dtype)) if denom else \
+            smooth.sum() + _wrap(np.asarray(np.nan, logp._data.dtype))
     elif reduction == "sum":
         smooth = smooth.sum()
     return (1 - label_smoothing) * loss + smooth * (label_smoothing / c)

@@ -87,7 +87,7 @@ def _norm_fwd(xp, a, ord, dim, keepdim):
     if ord == 1:
         return xp.sum(xp.abs(a), axis=dim, keepdims=keepdim)
     if ord == 0:        # the number of non-zeros
-        return xp.sum(xp.sign(xp.abs(a)), axis=dim, keepdims=keepdim)
+        return xp.sum(xp.where(a != 0, xp.ones_like(a), xp.zeros_like(a)), axis=dim, keepdims=keepdim)
     return xp.sum(xp.abs(a) ** ord, axis=dim, keepdims=keepdim) ** (1.0 / ord)
 
 

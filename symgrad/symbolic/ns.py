@@ -921,6 +921,13 @@ def scatter_put(a, axis, index, src):
                           (numeric(a.e), True)), a.shape)
 
 
+def scatter_reduce(a, axis, index, src, reduce):
+    if reduce != "add":
+        raise NoClosedForm("scatter with reduce='multiply'")
+    src = src if isinstance(src, T) else T(sp.sympify(src), tuple(index.shape))
+    return as_t(a) + scatter_add(a.shape, None, axis, index, src)
+
+
 def nonzero(a):
     raise NoClosedForm("nonzero")
 

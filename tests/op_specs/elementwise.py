@@ -27,6 +27,10 @@ spec("neg", lambda sg, a: -a, lambda xp, a: -a, UNARY_SHAPES)
 spec("remainder", lambda sg, a, b: sg.remainder(a, b), lambda xp, a, b: xp.remainder(a, b),
      [((3, 4), (3, 4)), ((5,), ())], domain=pos(0.6, 3.0), order=1, jax=True)
 spec("lerp", lambda sg, a, b: sg.lerp(a, b, 0.3), lambda xp, a, b: a + 0.3 * (b - a), BINARY_SHAPES)
+spec("lerp_far", lambda sg, a, b: sg.lerp(a, b, 0.8), lambda xp, a, b: a + 0.8 * (b - a), BINARY_SHAPES)
+spec("lerp_tensor", lambda sg, a, b, w: sg.lerp(a, b, w), lambda xp, a, b, w: a + w * (b - a),
+     [((3, 4), (3, 4), (3, 4)), ((3, 4), (4,), ()), ((2, 1, 3), (4, 1), (3,)), ((), (), ()), ((0, 3), (3,), (3,))],
+     domain=(-1.0, 1.0))
 spec("where", lambda sg, a, b: sg.where(a > 0, a, b), lambda xp, a, b: xp.where(a > 0, a, b), BINARY_SHAPES)
 
 UNARY = [

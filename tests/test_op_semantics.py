@@ -1,0 +1,130 @@
+"""Op semantics at the edges, as PyTorch 2.13 defines them: rounding modes,
+reductions in scatter, lerp's two formulas, dtypes of einsum, losses with
+nothing counted.  Expected values are PyTorch's printed results, written as
+literals, and checked against numpy where one applies."""
+import re
+
+import numpy as np
+import pytest
+
+import symgrad as sg
+import symgrad.nn.functional as F
+
+from helpers import t64, close
+
+
+def raises(exc, text):
+    return pytest.raises(exc, match="^" + re.escape(text) + "$")
+
+
+@pytest.mark.parametrize("mode,want", [("trunc", [3.0, -3.0]), ("floor", [3.0, -4.0])])
+def test_in_place_division_rounds(mode, want):
+    x = sg.tensor([7.5, -7.5])
+    x.div_(sg.tensor(2.0), rounding_mode=mode)
+    np.testing.assert_array_equal(x.numpy(), want)
+    i = sg.tensor([7, -7])
+    i.div_(2, rounding_mode=mode)
+    assert i.dtype is sg.int64 and i.tolist() == [int(v) for v in want]
+    with raises(RuntimeError, "result type Float can't be cast to the desired output type Long"):
+        sg.tensor([7]).div_(2.5, rounding_mode="trunc")
+    y = t64([7.5, -7.5]) * 1
+    assert y.div_(2, rounding_mode=mode).grad_fn.name() == "DivBackward2"
+
+
+def test_true_division_by_an_int_out_of_the_tensors_range():
+    u = sg.tensor([1, 2], dtype=sg.uint8)
+    np.testing.assert_allclose((u / -3).numpy(), np.array([1, 2]) / -3, rtol=1e-6)
+    np.testing.assert_allclose((sg.tensor([1, 2], dtype=sg.int8) / 300).numpy(), np.array([1, 2]) / 300, rtol=1e-6)
+    assert sg.true_divide(u, -1).tolist() == [-1.0, -2.0]
+    x = t64([2.0, 4.0])
+    y = sg.div(3, x)
+    assert y.grad_fn.name() == "DivBackward0" and (3 / x).grad_fn.name() == "MulBackward0"
+    y.sum().backward()
+    close(x.grad, [-3 / 4, -3 / 16])
+
+
+def test_scatter_with_reduce_accumulates_and_has_no_derivative():
+    base = sg.tensor([[2, 3, 4], [5, 6, 7]])
+    idx = sg.tensor([[0, 0], [0, 0]])
+    assert base.scatter(0, idx, sg.tensor([[3, 3], [3, 3]]), reduce="multiply").tolist() == [[18, 27, 4], [5, 6, 7]]
+    assert base.scatter(0, idx, 2, reduce="add").tolist() == [[6, 7, 4], [5, 6, 7]]
+    with raises(RuntimeError, "reduce argument must be either add or multiply."):
+        base.scatter(0, idx, 2, reduce="sum")
+    x = t64([[2.0, 3, 4], [5, 6, 7]])
+    y = x.scatter(0, sg.tensor([[0, 0], [1, 1]]), value=2.0, reduce="multiply")
+    np.testing.assert_array_equal(y.detach().numpy(), [[4, 6, 4], [10, 12, 7]])
+    assert type(y.grad_fn).__name__ == "NotImplemented"
+    with raises(RuntimeError, "derivative for aten::scatter is not implemented"):
+        y.sum().backward()
+    x = sg.tensor([[2.0, 3]], dtype=sg.float64, name="x")
+    y = x.scatter(0, sg.tensor([[0, 0]]), value=1.5, reduce="add")
+    np.testing.assert_array_equal(y.evaluate(), [[3.5, 4.5]])      # closed form of the add
+
+
+def test_lerp_from_the_nearer_end_and_its_checks():
+    inf = float("inf")
+    assert sg.lerp(sg.tensor([inf]), sg.tensor([1.0]), 0.5).tolist() == [inf]
+    assert sg.lerp(sg.tensor([inf]), sg.tensor([1.0]), sg.tensor([0.5])).tolist() == [inf]
+    a, b, w = t64([1.0, 2.0]), t64([3.0, 5.0]), t64([0.2, 0.7])
+    y = sg.lerp(a, b, w)
+    assert y.grad_fn.name() == "LerpBackward1"
+    y.sum().backward()
+    close(a.grad, [0.8, 0.3])
+    close(b.grad, [0.2, 0.7])
+    close(w.grad, [2.0, 3.0])
+    with raises(RuntimeError, "expected dtype float for `end` but got dtype double"):
+        sg.lerp(sg.tensor([1.0]), sg.tensor([1.0], dtype=sg.float64), 0.5)
+    with raises(NotImplementedError, "\"lerp_kernel_scalar\" not implemented for 'Long'"):
+        sg.lerp(sg.tensor([1]), sg.tensor([2]), 0.5)
+    x = sg.tensor([1.0, 2.0])
+    x.lerp_(sg.tensor([3.0, 2.0]), sg.tensor([0.5, 0.9]))
+    assert x.tolist() == [2.0, 2.0]
+
+
+def test_zero_norm_counts_nan_and_index_select_keeps_0d():
+    x = sg.tensor([float("nan"), 1.0, 0.0], requires_grad=True)
+    y = x.norm(p=0)
+    assert y.item() == 2.0 and y.evaluate() == 2.0
+    s = sg.tensor(5.0)
+    r = s.index_select(0, sg.tensor([0]))
+    assert r.shape == () and r.item() == 5.0
+    r.add_(1)
+    assert s.item() == 5.0                     # a copy, not a view
+    with raises(IndexError, "index_select(): Index to scalar can have only 1 value, got 2 value(s)"):
+        s.index_select(0, sg.tensor([0, 0]))
+
+
+@pytest.mark.parametrize("eq,args,want", [
+    ("ij->", [[[True, True]]], (2, "int64")),
+    ("i->", [np.array([1, 2], np.uint8)], (3, "int64")),
+    ("ii", [[[True, False], [True, True]]], (2, "int64")),
+    ("i,i->", [np.array([1, 2], np.uint8), np.array([3, 4], np.uint8)], (11, "uint8")),
+    ("i,i->i", [[1, 2], [1.0, 2.0]], ([1.0, 4.0], "float32"))])
+def test_einsum_dtypes(eq, args, want):
+    r = sg.einsum(eq, *[sg.tensor(a) for a in args])
+    assert (r.tolist(), r.dtype.name) == want
+
+
+def test_einsum_contractions_need_one_dtype():
+    with raises(RuntimeError, "expected scalar type Int but found Bool"):
+        sg.einsum("i,i", sg.tensor([1, 2], dtype=sg.int32), sg.tensor([True, False]))
+    with raises(NotImplementedError, "\"bmm\" not implemented for 'Bool'"):
+        sg.einsum("i,i", sg.tensor([True, False]), sg.tensor([True, True]))
+
+
+@pytest.mark.parametrize("weight", [None, [1.0, 2.0, 3.0]])
+def test_label_smoothing_with_every_target_ignored(weight):
+    x = t64([[1.0, 2.0, 3.0]])
+    w = None if weight is None else sg.tensor(weight, dtype=sg.float64)
+    y = F.cross_entropy(x, sg.tensor([-100]), weight=w, label_smoothing=0.1)
+    assert np.isnan(y.item())
+    y.backward()
+    close(x.grad, [[0.0, 0.0, 0.0]])
+
+
+def test_dropout_of_integers_keeps_their_dtype():
+    r = F.dropout(sg.tensor([1, 2]), p=1.0)
+    assert r.dtype is sg.int64 and r.tolist() == [0, 0]
+    assert F.dropout(sg.tensor([True, False]), p=1.0).tolist() == [False, False]
+    with raises(RuntimeError, "result type Float can't be cast to the desired output type Long"):
+        F.dropout(sg.tensor([1, 2]), p=0.5)
