@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 
 from . import dtypes as _dt
-from .tensor import Tensor, Size, _wrap, check_device
+from .tensor import Tensor, Size, _wrap, check_device, GIVEN_NAMES
 from .ops.table import export
 
 _rng = [np.random.default_rng()]
@@ -51,6 +51,8 @@ def _finish(arr, requires_grad=False, name=None, device=None):
             raise RuntimeError(NO_GRAD_DTYPE)
         t._rg = True
     t._name = name
+    if name:
+        GIVEN_NAMES.add(name)
     return t
 
 

@@ -96,9 +96,9 @@ def check_device(d):
 class _Meta:
     """Shape and dtype of a value a VJP rule reads only for its metadata; for
     a constant input also a weak reference to it (its name in closed forms)."""
-    __slots__ = ("shape", "dtype", "ref", "value", "skel", "vc", "ver", "held")
+    __slots__ = ("shape", "dtype", "ref", "value", "skel", "vc", "ver", "held", "name")
 
-    def __init__(self, shape, dtype, ref=None, value=None, skel=None, vc=None, ver=None):
+    def __init__(self, shape, dtype, ref=None, value=None, skel=None, vc=None, ver=None, name=None):
         self.shape = shape
         self.dtype = dtype
         self.ref = ref
@@ -107,6 +107,7 @@ class _Meta:
         self.vc = vc            # the constant's version counter and its version when recorded:
         self.ver = ver          # its values are the ones the graph used only while they agree
         self.held = None        # its identity in closed forms, alive as long as the skeleton
+        self.name = name        # its name=, which outlives it
 
     @property
     def ndim(self):
@@ -116,6 +117,7 @@ class _Meta:
 # ``.data``, a view taken under no_grad) and at every ``.data`` assignment:
 # gradients accumulated over backward passes at different clocks were taken
 # at different leaf values, and no closed form in the current leaves sums them
+GIVEN_NAMES = set()     # names given with name=, which short names for unnamed leaves avoid
 _clock = [0]
 
 
@@ -239,6 +241,8 @@ class Tensor:
     @name.setter
     def name(self, v):
         self._name = v
+        if v:
+            GIVEN_NAMES.add(v)
 
     # ------------------------------------------------------------ closed form
     @property

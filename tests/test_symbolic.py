@@ -423,3 +423,28 @@ def test_sums_of_zeros_and_unorderable_maxima_build():
     assert o.expr == 0 and o.evaluate() == 0.0
     v = sg.round(_leaf([0.71, -1.06, 0.3]), decimals=1).std()
     assert "sqrt" in str(sg.minimum(v, v).expr)     # a min SymPy cannot order is left as written
+
+
+def test_a_mask_write_with_one_value_keeps_the_mask_a_formula():
+    x = sg.tensor([-0.9, 0.3, 2.0], dtype=sg.float64, requires_grad=True, name="x")
+    t = x.clone()
+    t[x > 0] = 0.25
+    assert t.grad_fn.name() == "IndexPutBackward0"
+    out = (t * sg.tensor([2.0, 3.0, 4.0], dtype=sg.float64, name="c")).sum()
+    out.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 0.0, 0.0])
+    got = sp.parse_expr(str(x.grad.expr), local_dict={"x": sp.IndexedBase("x"), "c": sp.IndexedBase("c")})
+    assert got == sp.parse_expr("Piecewise((0, x[i] > 0), (c[i], True))",
+                                local_dict={"x": sp.IndexedBase("x"), "c": sp.IndexedBase("c")})
+    x.data = sg.tensor([0.5, -0.5, 1.0], dtype=sg.float64)      # the formula holds across a change of mask
+    np.testing.assert_array_equal(x.grad.evaluate(), [0.0, 3.0, 0.0])
+
+
+def test_amax_of_a_single_element_evaluates():
+    for shape in [(), (1,)]:
+        x = sg.full(shape, 0.6, dtype=sg.float64, requires_grad=True)
+        x.amax(0).sum().backward()
+        np.testing.assert_array_equal(x.grad.evaluate(), np.ones(shape))
+    x = sg.tensor(float("nan"), dtype=sg.float64, requires_grad=True)
+    x.amax(0).backward()
+    assert np.isnan(x.grad.item()) and np.isnan(x.grad.evaluate())

@@ -236,3 +236,22 @@ def test_the_worker_stops_runaway_work():
     assert run_with_deadline(lambda: 6 * 7, 5.0) == (True, 42)
     with pytest.raises(ZeroDivisionError):
         run_with_deadline(lambda: 1 / 0, 5.0)
+
+
+def test_a_rounding_difference_next_to_zero_is_not_a_counterexample():
+    # at a random point the mask constant is 0 there: the claim (the closed form
+    # itself) evaluates to 1e-16 where the closed form gives exactly 0
+    x0 = sg.tensor([[1.628]], dtype=sg.float64, requires_grad=True, name="x0")
+    c0 = sg.tensor([[1.301]], dtype=sg.float64, name="c0")
+    c1 = sg.tensor([[0.485]], dtype=sg.float64, name="c1")
+    c2 = sg.tensor([[-0.477]], dtype=sg.float64, name="c2")
+    c3 = sg.tensor(-1.797, dtype=sg.float64, name="c3")
+    c4 = sg.tensor([[0.229]], dtype=sg.float64, name="c4")
+    t2 = sg.nn.functional.cross_entropy(x0 * (c0 > 0).double(), c1, reduction="sum", label_smoothing=0.1)
+    out = (t2 * c3).sum() + (sg.where(c2 > 0, x0, t2) * c4).sum()
+    out.backward()
+    v = sg.verify(x0.grad, x0.grad.expr)
+    assert v.how == "proved" and v.counterexample is None
+    # the unnamed mask (c0 > 0) is not shown under a name the user gave
+    names = {str(s.base.label) for s in x0.grad.expr.atoms(sp.Indexed)}
+    assert "c0" not in names and {"x0", "c4"} <= names

@@ -408,7 +408,7 @@ def _release(node, retain_graph):
         if isinstance(t, Tensor):
             a = t._data
             if e is None and symbolic:
-                m = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0])
+                m = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0], t._name)
                 m.held = t.__dict__.get("_held")      # a closed form built before keeps its identity
                 t = m
             else:

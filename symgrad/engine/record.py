@@ -233,7 +233,7 @@ def record(op, inputs, params, out):
             if k in idx:
                 checks.append((t._vc, t._vc[0], k))
             elif edges[k] is None and symbolic:
-                saved[k] = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0])
+                saved[k] = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0], t._name)
             else:
                 saved[k] = _Meta(a.shape, a.dtype)
     node.saved = saved

@@ -89,6 +89,11 @@ index_op = Op("index", "IndexBackward0", lambda xp, a, key: a[key],
 index_put_op = Op("index_put", "IndexPutBackward0", lambda xp, a, v, key: xp.index_put(a, key, v),
                   (lambda xp, g, ans, a, v, key: xp.index_put(g, key, 0),
                    lambda xp, g, ans, a, v, key: g[key]))
+# ``t[mask] = v`` with a mask of t's shape and one value: a where, so the mask
+# stays a formula in closed forms (as masked_fill) rather than fixed positions
+index_put_mask_op = Op("index_put_mask", "IndexPutBackward0", lambda xp, a, mask, v: xp.where(mask, v, a),
+                       (lambda xp, g, ans, a, mask, v: xp.where(mask, 0, g), None,
+                        lambda xp, g, ans, a, mask, v: xp.sum(xp.where(mask, g, 0))))
 copy_op = Op("copy", "CopyBackwards", lambda xp, dst, src: xp.broadcast_to(src, dst.shape),
              (lambda xp, g, ans, dst, src: xp.zeros_like(g),
               lambda xp, g, ans, dst, src: g))
@@ -629,6 +634,10 @@ def setitem(self, key, value):
                     value = reshape(value, value._data.shape[extra:])
             _expanded(value, v._data.shape)
         engine.call_inplace(copy_op, v, (value,), {})
+    elif (isinstance(key, Tensor) and key._data.dtype == np.bool_ and key._data.shape == self._data.shape
+          and (isinstance(value, (int, float)) or isinstance(value, Tensor) and not value._data.ndim
+               and value.dtype is self.dtype)):
+        engine.call_inplace(index_put_mask_op, self, (key, value), {})
     else:
         _check_advanced(k, self._data.shape)
         engine.call_inplace(index_put_op, self, (value,), {"key": k})

@@ -133,6 +133,9 @@ class Compiler:
         if e.is_Number or e in (sp.pi, sp.E):
             v = np.nan if e is sp.nan else int(e) if e.is_Integer and abs(e) < 2 ** 63 else float(e)
             return lambda env, memo: (v, ())
+        if e is sp.zoo:
+            # a division by an exact zero, its sign lost: the only float that claims no sign is NaN
+            return lambda env, memo: (np.nan, ())
         if e is sp.true or e is sp.false:
             v = bool(e)
             return lambda env, memo: (v, ())

@@ -84,10 +84,11 @@ class _Held:
     requires_grad = False
     _name = None
 
-    def __init__(self, value, ref, vc=None, ver=None):
+    def __init__(self, value, ref, vc=None, ver=None, name=None):
         self._data = value
         self.ref = ref
         self.vc, self.ver = vc, ver
+        self._name = name       # the tensor's name=, which outlives it
 
     @property
     def stale(self):
@@ -97,19 +98,19 @@ class _Held:
 _HELD = weakref.WeakValueDictionary()     # id(array) -> its _Held, while a skeleton keeps it
 
 
-def const_template(value, ref, fresh=True, owner=None, vc=None, ver=None):
+def const_template(value, ref, fresh=True, owner=None, vc=None, ver=None, name=None):
     """A constant input.  Unnamed constants whose values are all equal (and
     still the values the graph used) are written as that number."""
     if fresh and value.size and value.dtype.kind in "fiu":
         t = ref() if ref is not None else None
-        if (t is None or find_name(t) is None) and (value == value.flat[0]).all():
+        if name is None and (t is None or find_name(t) is None) and (value == value.flat[0]).all():
             v = value.flat[0].item()
             return T(tns.number(v), value.shape)
     if not fresh:
         return _anon(_Meta(value.shape, value.dtype, ref))
     held = _HELD.get(id(value))
     if held is None or held._data is not value or held.ver != ver:
-        held = _HELD[id(value)] = _Held(value, ref, vc, ver)
+        held = _HELD[id(value)] = _Held(value, ref, vc, ver, name)
     if owner is not None:
         owner(held)
     return leaf_template(held)
@@ -119,7 +120,7 @@ def _anon(meta):
     if meta.value is not None:
         fresh = meta.vc is None or meta.vc[0] == meta.ver
         return const_template(meta.value, meta.ref, fresh, owner=lambda h: setattr(meta, "held", h),
-                              vc=meta.vc, ver=meta.ver)
+                              vc=meta.vc, ver=meta.ver, name=meta.name)
     n = next(_serial)
     _LEAVES[n] = _no_value
     nd = len(meta.shape)
@@ -145,7 +146,7 @@ def _const_input(node, k):
         if s._skel is not None and ver == 0:
             return _with_value(node_template(s._skel), s._data)
         return const_template(s._data, weakref.ref(s), s._vc[0] == ver,
-                              owner=lambda h: s.__dict__.__setitem__("_held", h), vc=s._vc, ver=ver)
+                              owner=lambda h: s.__dict__.__setitem__("_held", h), vc=s._vc, ver=ver, name=s._name)
     if isinstance(s, _Meta):
         if s.skel is not None and s.ver == 0:
             return _with_value(node_template(s.skel), s.value)
@@ -380,9 +381,9 @@ def find_name(t, depth=40):
     """The variable name bound to ``t`` in the calling code (or the path of a
     parameter of a module bound to a variable, ``model.0.weight``), if any."""
     if isinstance(t, _Held):
-        t = t.ref() if t.ref is not None else None
+        held, t = t, t.ref() if t.ref is not None else None
         if t is None:
-            return None
+            return held._name
     if t._name:
         return t._name
     alias = t.__dict__.get("_alias")
@@ -416,6 +417,33 @@ def find_name(t, depth=40):
 _ANON = {}
 
 
+def _user_names(depth=40):
+    """Names bound in the calling user code, and names given with ``name=``:
+    a short name for an unnamed leaf must not read as one of them."""
+    from ..tensor import GIVEN_NAMES
+    out = set(GIVEN_NAMES)
+    f = sys._getframe(1)
+    while f is not None and depth:
+        depth -= 1
+        if not os.path.abspath(f.f_code.co_filename).startswith(_PKG):
+            out.update(f.f_locals)
+            out.update(f.f_globals)
+        f = f.f_back
+    return out
+
+
+def _short_name(s, t):
+    name = _ANON.get(s.name)
+    if name is None:
+        prefix = "c" if t is None or not t.requires_grad else "t"
+        avoid = _user_names()
+        n = len(_ANON)
+        while prefix + str(n) in avoid:
+            n += 1
+        name = _ANON[s.name] = prefix + str(n)
+    return name
+
+
 def leaf_names(e):
     """{identity symbol: display symbol} for the leaves in ``e``: each leaf's
     own name where it can be found, else a short one; never two alike."""
@@ -429,9 +457,7 @@ def leaf_names(e):
         name = find_name(t) if t is not None else None
         if name is None:
             # an unnamed leaf keeps the short name it was first shown with
-            name = _ANON.get(s.name)
-            if name is None:
-                name = _ANON[s.name] = ("c" if t is None or not t.requires_grad else "t") + str(len(_ANON))
+            name = _short_name(s, t)
         cand, k = name, 1
         while cand in taken:
             cand = f"{name}_{k}"

@@ -62,8 +62,10 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
         done, diff = _attempt(lambda: ctx.difference(c, simplify=True), min(timeout, 1.0))
         if not done:
             done, diff = _attempt(lambda: ctx.difference(c, simplify=False), 1.0)
-        return Verdict(False, "disproved", diff if done else None, ce, elapsed=time.perf_counter() - start,
-                       **common)
+        if not (done and _all_zero(diff)):
+            return Verdict(False, "disproved", diff if done else None, ce, elapsed=time.perf_counter() - start,
+                           **common)
+        # the difference is exactly zero: the numbers differed by rounding (next to a zero value)
     done, res = _attempt(lambda: ctx.prove(c), timeout)
     elapsed = time.perf_counter() - start
     if done and res[0] == "proved":
@@ -76,6 +78,13 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
         v.note = ((note + "; ") if note else "") + "no point where both sides are finite numbers, and not proved"
         return v
     return Verdict(True, "numerically", diff, None, elapsed=elapsed, **common)
+
+
+def _all_zero(d):
+    import sympy as sp
+    if isinstance(d, sp.NDimArray):
+        return all(v == 0 for v in d)
+    return d == 0
 
 
 def _attempt(fn, timeout):
