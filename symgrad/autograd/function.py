@@ -14,6 +14,7 @@ import weakref
 import numpy as np
 
 from .. import engine
+from ..ops.table import Op
 from ..tensor import Tensor, _wrap
 
 
@@ -338,5 +339,17 @@ def once_differentiable(backward):
     @functools.wraps(backward)
     def wrapper(ctx, *grads):
         with engine.no_grad():
-            return backward(ctx, *grads)
+            out = backward(ctx, *grads)
+        if not engine.is_grad_enabled() or not any(isinstance(g, Tensor) and g.requires_grad for g in grads):
+            return out
+        # differentiable gradients asked for: give them a node that refuses, as PyTorch
+        wrap = lambda o: o if not isinstance(o, Tensor) else engine.call(_delayed_error, o.detach().requires_grad_())
+        return tuple(map(wrap, out)) if isinstance(out, tuple) else wrap(out)
     return wrapper
+
+
+def _refuse(*_):
+    raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+
+_delayed_error = Op("once_differentiable", "DelayedError", lambda xp, a: xp.copy(a), (lambda xp, g, ans, a: _refuse(),))

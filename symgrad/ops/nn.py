@@ -106,12 +106,12 @@ def _nll_fwd(xp, x, t, w, reduction, cdim):
 
 def _nll_vjp(xp, g, ans, x, t, w, reduction, cdim):
     # ``w`` is the weight of each target (zero where ignored); a batch with
-    # every target ignored has a nan loss but, as PyTorch, a zero gradient
+    # every target ignored has a nan loss but, as PyTorch, a zero gradient.
+    # An ignored target's entry is exactly 0, whatever the upstream gradient
     if reduction == "mean":
         total = xp.sum(w)
-        gw = -(g / xp.where(total == 0, 1, total)) * w
-    else:
-        gw = -g * w
+        g = g / xp.where(total == 0, 1, total)
+    gw = xp.where(w == 0, 0, -g * w)
     return xp.scatter_add(x.shape, gw.dtype, cdim, xp.expand_dims(t, cdim), xp.expand_dims(gw, cdim))
 
 
@@ -495,6 +495,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         if arg is not None:
             _no_grad_arg(arg, "binary_cross_entropy_with_logits", name)
             _broadcasts_into(input, arg, arg is pos_weight)
+    dt = _dt.result_type(input, target)         # as PyTorch, the weights do not widen the loss
+    weight, pos_weight = (w if w is None or w.dtype is dt else w.to(dt) for w in (weight, pos_weight))
     return call(binary_cross_entropy_with_logits_op, input, target, weight, pos_weight, reduction=reduction)
 
 

@@ -94,7 +94,9 @@ def _norm_fwd(xp, a, ord, dim, keepdim):
 def _norm_vjp(xp, g, ans, a, ord, dim, keepdim):
     gk, nk = keep(xp, g, dim, keepdim), keep(xp, ans, dim, keepdim)
     if ord == 2:
-        return gk * xp.where(nk == 0, 0, a / xp.where(nk == 0, 1, nk))
+        # 0 at the zero vector, as PyTorch; its own derivative there is NaN
+        # (from a / 0), as PyTorch's and JAX's: the norm has none at 0
+        return gk * xp.where(nk == 0, 0, a / nk)
     if ord == 1:
         return gk * xp.sign(a)
     if ord == 0:
@@ -184,11 +186,28 @@ def _cumprod_vjp(xp, g, ans, a, dim):
     # replaced by one; after it, zero.  Exact with zeros, unlike sum(g*ans) / a.
     if len(a.shape) == 0:
         return g
+    if getattr(xp, "differentiated", False):
+        return _cumprod_vjp_products(xp, g, a, dim)
     zero = a == 0
     first = zero & (xp.cumsum(zero, axis=dim) == 1)
     before = _cumsum_vjp(xp, g * ans, None, None, dim) / xp.where(zero, 1, a)
     at = _cumsum_vjp(xp, g * xp.cumprod(xp.where(first, 1, a), axis=dim), None, None, dim)
     return xp.where(first, at, before)
+
+
+def _cumprod_vjp_products(xp, g, a, dim):
+    # the same gradient as sums of products, with no division and no mask that
+    # depends on values: its own derivatives are exact with any number of
+    # zeros (the formula above is exact only at first order), at O(n^2) cost
+    n = a.shape[dim]
+    k = np.arange(n)
+    row = xp.expand_dims(xp.swapaxes(a, dim, -1), -2)             # a_j along the last axis
+    after = xp.cumprod(xp.where(k[None, :] > k[:, None], row, 1), axis=-1)      # [k, i]: prod of a_j, k < j <= i
+    upto = xp.cumprod(xp.where(k[None, :] < k[:, None], row, 1), axis=-1)       # [k, j]: prod of a_j, j < k
+    gi = xp.expand_dims(xp.swapaxes(g, dim, -1), -2)
+    total = xp.sum(xp.where(k[None, :] >= k[:, None], after * gi, 0), axis=-1)
+    lead = xp.squeeze(xp.take(upto, np.arange(n - 1, n), axis=-1), -1) if n else total
+    return xp.swapaxes(lead * total, dim, -1)
 
 
 cumprod_op = Op("cumprod", "CumprodBackward0",

@@ -1,0 +1,95 @@
+"""Derivatives of derivatives where formulas are delicate: products with
+several zeros, norms at the zero vector, non-differentiable backward
+functions, and losses under a non-finite upstream gradient.  Oracles: jax
+(x64) and PyTorch 2.13's printed values."""
+import numpy as np
+import pytest
+
+import symgrad as sg
+
+jax = pytest.importorskip("jax")
+jax.config.update("jax_enable_x64", True)
+import jax.numpy as jnp  # noqa: E402
+
+from helpers import t64, close  # noqa: E402
+
+
+def _three_orders(f_sg, f_jax, a, v):
+    x = t64(a)
+    g, = sg.autograd.grad(f_sg(x), x, create_graph=True)
+    h, = sg.autograd.grad((g * sg.tensor(v)).sum(), x, create_graph=True)
+    t, = sg.autograd.grad((h * sg.tensor(v)).sum(), x)
+    gj = jax.grad(f_jax)
+    hj = jax.grad(lambda y: (gj(y) * v).sum())
+    tj = jax.grad(lambda y: (hj(y) * v).sum())
+    for mine, ref in ((g, gj(a)), (h, hj(a)), (t, tj(a))):
+        close(mine, np.asarray(ref), 1e-9)
+
+
+@pytest.mark.parametrize("shape,dim", [((4,), 0), ((3, 4), 1), ((3, 4), 0), ((2, 3, 2), 1)])
+def test_products_with_several_zeros_to_third_order(shape, dim, rng):
+    for _ in range(4):
+        a = rng.integers(-2, 3, size=shape).astype(float)
+        a[rng.random(shape) < 0.4] = 0
+        w, v = rng.standard_normal(shape), rng.standard_normal(shape)
+        _three_orders(lambda x: (x.cumprod(dim) * sg.tensor(w)).sum(),
+                      lambda x: (jnp.cumprod(x, axis=dim) * w).sum(), a, v)
+        _three_orders(lambda x: (x.prod(dim) * sg.tensor(w.sum(dim))).sum(),
+                      lambda x: (jnp.prod(x, axis=dim) * w.sum(dim)).sum(), a, v)
+    # all zeros: d3(x0 x1 x2) summed along each axis is 2 everywhere
+    x = t64(np.zeros(3))
+    g, = sg.autograd.grad(x.prod(), x, create_graph=True)
+    h, = sg.autograd.grad(g.sum(), x, create_graph=True)
+    t, = sg.autograd.grad(h.sum(), x)
+    close(t, [2.0, 2.0, 2.0])
+
+
+def test_norm_at_zero_has_a_gradient_but_no_hessian():
+    x = t64(np.zeros(2))
+    g, = sg.autograd.grad(x.norm(), x, create_graph=True)
+    close(g, [0.0, 0.0])                      # PyTorch's choice at the kink
+    H = sg.autograd.functional.hessian(lambda a: a.norm() ** 2, sg.zeros(2, dtype=sg.float64))
+    assert np.isnan(H.numpy()).all()          # PyTorch and jax: NaN, not a silent 0 for 2I
+    ref = jax.hessian(lambda a: jnp.linalg.norm(a) ** 2)(jnp.zeros(2))
+    assert np.isnan(np.asarray(ref)).all()
+
+
+def test_once_differentiable_refuses_a_second_derivative():
+    class Sin(sg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a.sin()
+
+        @staticmethod
+        @sg.autograd.function.once_differentiable
+        def backward(ctx, g):
+            a, = ctx.saved_tensors
+            return g * a.cos()
+
+    x = t64(0.7)
+    g, = sg.autograd.grad(Sin.apply(x.sin()) ** 2, x, create_graph=True)
+    s = np.sin(0.7)
+    close(g, 2 * np.sin(s) * np.cos(s) * np.cos(0.7))
+    assert g.requires_grad and g.grad_fn.name() == "MulBackward0"
+    with pytest.raises(RuntimeError, match="^trying to differentiate twice a function that was marked with "
+                                           "@once_differentiable$"):
+        g.backward()
+
+
+def test_ignored_targets_get_exact_zeros_under_an_infinite_upstream():
+    F = sg.nn.functional
+    x = t64([[-0.5, 0.3], [0.9, 0.1]])
+    y = F.nll_loss(x, sg.tensor([1, 0]), ignore_index=0, reduction="sum")
+    g, = sg.autograd.grad(y, x, grad_outputs=sg.tensor(float("inf"), dtype=sg.float64))
+    assert g.tolist() == [[0.0, -float("inf")], [0.0, 0.0]]       # PyTorch's values
+
+
+def test_logit_bce_weights_do_not_widen_the_loss():
+    F = sg.nn.functional
+    x = sg.full((2,), 0.3, requires_grad=True)
+    pw = sg.full((2,), 2.0, dtype=sg.float64)
+    y = F.binary_cross_entropy_with_logits(x, sg.full((2,), 0.7), pos_weight=pw, weight=pw)
+    assert y.dtype is sg.float32
+    y.backward()
+    assert x.grad.dtype is sg.float32
