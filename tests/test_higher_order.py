@@ -93,3 +93,19 @@ def test_logit_bce_weights_do_not_widen_the_loss():
     assert y.dtype is sg.float32
     y.backward()
     assert x.grad.dtype is sg.float32
+
+
+@pytest.mark.parametrize("f,name", [(lambda x: x.relu().sum(), "ReluBackwardBackward0"),
+                                    (lambda x: sg.nn.functional.leaky_relu(x, 0.1).sum(), None),
+                                    (lambda x: x[:1].prod(), None)])
+def test_piecewise_constant_gradients_still_require_grad(f, name):
+    # as PyTorch: their own gradient is zeros, not "does not require grad"
+    x = t64([0.3, -1.2, 0.7])
+    g, = sg.autograd.grad(f(x), x, create_graph=True)
+    assert g.requires_grad
+    if name:
+        assert g.grad_fn.name() == name
+    h, = sg.autograd.grad(g.sum(), x)
+    close(h, [0.0, 0.0, 0.0])
+    H = sg.autograd.functional.hessian(f, sg.tensor([0.3, -1.2, 0.7], dtype=sg.float64), strict=True)
+    close(H, np.zeros((3, 3)))

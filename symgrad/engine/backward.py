@@ -378,7 +378,25 @@ def _vjps(node, grads_out, xp, create_graph):
             res.append(conv(vjp(xp, k, g, ans, *ins, **params), meta[k]))
         else:
             res.append(conv(vjp[k](xp, g, ans, *ins, **params), meta[k]))
+    if create_graph:
+        res = [r if r is None or r.requires_grad else _linked(node, k, r, ins, ans) for k, r in enumerate(res)]
     return _checked(node, res) if _state["anomaly"] else res
+
+
+def _linked(node, k, r, ins, ans):
+    # as PyTorch, a gradient computed from values that require grad requires
+    # grad, even where it is piecewise constant in them (relu's): its own
+    # gradient is then zeros rather than an error
+    ra, idx = node.op.reads()[0 if node.op.variadic else k]
+    deps = [ins[i] for i in (range(len(ins)) if idx == "all" else idx) if i < len(ins)
+            if isinstance(ins[i], Tensor) and ins[i].requires_grad]
+    if ra and ans is not None:
+        deps += [a for a in (ans if isinstance(ans, tuple) else (ans,)) if a.requires_grad]
+    if not deps:
+        return r
+    from .record import call
+    from ..ops.table import derivative_link_op
+    return call(derivative_link_op, r, *deps, name=type(node).__name__.rstrip("0123456789") + "Backward0")
 
 
 def _checked(node, res):

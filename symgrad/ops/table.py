@@ -138,3 +138,9 @@ def export(name=None, method=True, function=True):
             METHODS[method if isinstance(method, str) else n] = fn
         return fn
     return deco
+
+
+# a gradient that depends on values requiring grad only through comparisons
+# (relu's mask): recorded as depending on them, with zero derivative
+derivative_link_op = Op("derivative_link", lambda params: params["name"], lambda xp, r, *deps, name: xp.copy(r),
+                        lambda xp, k, g, ans, *ins, name: g if k == 0 else xp.zeros(ins[k].shape, g.dtype))
