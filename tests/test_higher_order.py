@@ -109,3 +109,40 @@ def test_piecewise_constant_gradients_still_require_grad(f, name):
     close(h, [0.0, 0.0, 0.0])
     H = sg.autograd.functional.hessian(f, sg.tensor([0.3, -1.2, 0.7], dtype=sg.float64), strict=True)
     close(H, np.zeros((3, 3)))
+
+
+def test_gradcheck_catches_what_pytorchs_catches():
+    gc = sg.autograd.gradcheck
+
+    class IgnoresGrad(sg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a.sin()
+
+        @staticmethod
+        def backward(ctx, g):
+            a, = ctx.saved_tensors
+            return a.cos()              # correct Jacobian, but not times g
+
+    s = t64(0.7)
+    with pytest.raises(RuntimeError, match="^backward not multiplied by grad_output$"):
+        gc(IgnoresGrad.apply, (s,))
+    x = t64([0.5, -1.2, 2.0])
+    assert gc(lambda a: (a.sin(), a.detach() * 2), (x,))      # a detached output is not checked
+    with pytest.raises(RuntimeError, match="^Numerical gradient for function expected to be zero$"):
+        gc(lambda a: a.detach() * 2, (x,))
+    with pytest.raises(ValueError, match="^gradcheck expects at least one input tensor to require gradient"):
+        gc(lambda a: a.sin(), (x.detach(),))
+
+
+def test_hooks_may_not_change_shape_or_dtype():
+    x = t64([0.5, -1.2, 2.0])
+    x.register_hook(lambda g: g.sum())
+    with pytest.raises(RuntimeError, match="^hook '<lambda>' has changed the size of value$"):
+        (x ** 2).sum().backward()
+    y = t64([0.5, -1.2]) * 2
+    y.register_hook(lambda g: g.float())
+    with pytest.raises(RuntimeError, match=r"^hook '<lambda>' has changed the type of value \(was "
+                                           r"symgrad.DoubleTensor got symgrad.FloatTensor\)$"):
+        y.sum().backward()

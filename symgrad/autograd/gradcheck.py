@@ -74,18 +74,42 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
             warnings.warn(f"Input #{k} requires gradient and is not a double precision floating point. "
                           "This check will likely fail if all the inputs are not of double precision "
                           "floating point. ", UserWarning, stacklevel=2)
+    if not diff_idx:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them have "
+                         "requires_grad=True.")
     outs, ana = _analytical(func, inputs, diff_idx)
+    diff_out = [j for j, o in enumerate(outs) if o.requires_grad]
     for k in diff_idx:
         num = _numerical(func, inputs, k, eps)
-        for j, o in enumerate(outs):
+        if not diff_out:            # nothing differentiable: the function must not move with the inputs
+            if any(not np.allclose(n, 0, rtol=rtol, atol=atol) for n in num):
+                return _fail("Numerical gradient for function expected to be zero", raise_exception)
+            continue
+        for j in diff_out:
             a, n = ana[(j, k)], num[j]
             if not np.allclose(a, n, rtol=rtol, atol=atol, equal_nan=False):
                 msg = (f"Jacobian mismatch for output {j} with respect to input {k},\n"
                        f"numerical:{_wrap(n.T.copy())}\nanalytical:{_wrap(a.T.copy())}\n")
-                if raise_exception:
-                    raise GradcheckError(msg)
-                return False
+                return _fail(msg, raise_exception)
+    if diff_out and not _scales_with_grad_output(outs, inputs, diff_idx):
+        return _fail("backward not multiplied by grad_output", raise_exception)
     return True
+
+
+def _fail(msg, raise_exception):
+    if raise_exception:
+        raise GradcheckError(msg)
+    return False
+
+
+def _scales_with_grad_output(outs, inputs, diff_idx):
+    # a zero grad_output must give zero gradients (a backward that ignores it
+    # passes the Jacobian check when grad_output is one-hot)
+    from . import grad
+    os_ = [o for o in outs if o.requires_grad]
+    gs = grad(os_, [inputs[k] for k in diff_idx], [_wrap(np.zeros_like(o._data)) for o in os_], retain_graph=True,
+              allow_unused=True)
+    return all(g is None or not g._data.any() for g in gs)
 
 
 def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,

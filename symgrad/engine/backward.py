@@ -248,7 +248,8 @@ def _finish_leaf(leaf, g, conv, contrib):
     if hooks:
         hooked = False
         for fn in list(hooks.values()):
-            r = fn(g if isinstance(g, Tensor) else _wrap(g))
+            gt = g if isinstance(g, Tensor) else _wrap(g)
+            r = _checked_hook(fn, gt, fn(gt))
             if r is not None:
                 g = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
                 hooked = True
@@ -320,7 +321,7 @@ def _run_hooks(node, grads_out, missing=()):
             if g is None:
                 continue
             gt = g if isinstance(g, Tensor) else _wrap(g)
-            r = fn(gt)
+            r = _checked_hook(fn, gt, fn(gt))
             if r is not None:
                 grads_out[k] = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
                 _HOOKED[0] = True
@@ -328,6 +329,21 @@ def _run_hooks(node, grads_out, missing=()):
 
 
 _HOOKED = [False]
+
+
+def _checked_hook(fn, g, r):
+    # a hook may replace a gradient, not change its shape or dtype (PyTorch's checks)
+    if r is None:
+        return r
+    name = getattr(fn, "__name__", type(fn).__name__)
+    if not isinstance(r, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(r).__name__}'")
+    if r._data.shape != g._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
+    if r.dtype is not g.dtype:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was symgrad.{g.dtype.scalar_name}Tensor "
+                           f"got symgrad.{r.dtype.scalar_name}Tensor)")
+    return r
 
 
 def _apply_vjps(node, grads_out, xp, create_graph):
