@@ -128,3 +128,63 @@ def test_dropout_of_integers_keeps_their_dtype():
     assert F.dropout(sg.tensor([True, False]), p=1.0).tolist() == [False, False]
     with raises(RuntimeError, "result type Float can't be cast to the desired output type Long"):
         F.dropout(sg.tensor([1, 2]), p=0.5)
+
+
+def test_gather_and_scatter_check_indices_as_pytorch():
+    z = sg.zeros(3)
+    with raises(RuntimeError, "index -1 is out of bounds for dimension 0 with size 3"):
+        z.gather(0, sg.tensor([-1]))                 # numpy would read the last element
+    with raises(RuntimeError, "index 5 is out of bounds for dimension 0 with size 3"):
+        z.scatter_add(0, sg.tensor([5]), sg.tensor([1.0]))
+    with raises(RuntimeError, "gather(): Expected dtype int32/int64 for index"):
+        z.gather(0, sg.tensor([1], dtype=sg.int8))
+    i32 = sg.tensor([1], dtype=sg.int32)
+    assert z.scatter(0, i32, sg.tensor([2.0])).tolist() == [0.0, 2.0, 0.0]
+    assert sg.tensor([4.0, 5.0, 6.0]).gather(0, i32).tolist() == [5.0]
+    s = sg.tensor(5.0)
+    assert s.gather(0, sg.tensor(0)).item() == 5.0
+    assert s.scatter(0, sg.tensor(0), sg.tensor(7.0)).item() == 7.0
+    assert s.scatter_add(0, sg.tensor(0), sg.tensor(7.0)).item() == 12.0
+    x = t64(2.0)
+    x.gather(0, sg.tensor(0)).backward()
+    close(x.grad, 1.0)
+
+
+def test_zero_dim_and_bool_corner_cases():
+    assert sg.nonzero(sg.tensor(3)).shape == (1, 0) and sg.argwhere(sg.tensor(0)).shape == (0, 0)
+    assert [t.tolist() for t in sg.tensor(3).nonzero(as_tuple=True)] == [[0]]
+    assert sg.sign(sg.tensor([True, False])).tolist() == [True, False]
+    assert sg.clamp_min(sg.tensor([-1.0, 2.0]), False).tolist() == [0.0, 2.0]
+    assert sg.clamp(sg.tensor([-1.0, 2.0]), min=True).tolist() == [1.0, 2.0]
+    assert sg.bitwise_or(False, sg.tensor([True, False])).tolist() == [True, False]
+    assert sg.bitwise_xor(3, sg.tensor([1, 2])).tolist() == [2, 1]
+    assert (sg.tensor([], dtype=sg.uint8) // 0).shape == (0,)
+    v, i = sg.tensor(3.0).topk(0)
+    assert (v.item(), i.item(), v.shape) == (3.0, 0, ())
+
+
+def test_integer_sums_into_a_small_dtype_wrap():
+    u = sg.tensor([200, 100], dtype=sg.uint8)
+    r = u.sum(dtype=sg.uint8)
+    assert r.dtype is sg.uint8 and r.item() == 44
+    assert u.prod(dtype=sg.uint8).item() == (200 * 100) % 256
+    assert u.cumprod(0, dtype=sg.uint8).tolist() == [200, (200 * 100) % 256]
+
+
+def test_tensor_split_by_indices_gives_plain_slices():
+    parts = sg.tensor_split(sg.arange(5), [4, 2])
+    assert [p.tolist() for p in parts] == [[0, 1, 2, 3], [], [2, 3, 4]]
+    with raises(RuntimeError, "number of sections must be larger than 0, got 0"):
+        sg.tensor_split(sg.arange(5), 0)
+    y = t64([1.0, 2.0, 3.0, 4.0, 5.0]) * 1
+    a, b = sg.tensor_split(y, 2)
+    assert a.grad_fn.name() == "SliceBackward0" and a.tolist() == [1.0, 2.0, 3.0]
+    a.mul_(2)                   # ordinary views, so PyTorch allows the write
+    assert y.tolist() == [2.0, 4.0, 6.0, 4.0, 5.0]
+
+
+def test_linear_on_other_ranks():
+    assert F.linear(sg.ones(0), sg.ones(1, 0), sg.ones(1)).tolist() == [1.0]
+    assert F.linear(sg.ones(2, 3, 3), sg.ones(3), sg.tensor(1.0)).tolist() == [[4.0] * 3] * 2
+    with raises(RuntimeError, "mat2 must be a matrix, got 1-D tensor"):
+        F.linear(sg.ones(2, 3), sg.ones(3), sg.tensor(1.0))

@@ -48,6 +48,8 @@ def sign(a):
     """PyTorch's sign: 0 at NaN and at -0.0 (numpy gives nan and -0.0)."""
     if a.dtype.kind == "f":
         return _np.subtract(a > 0, a < 0, dtype=a.dtype)
+    if a.dtype.kind == "b":
+        return a.copy()
     return _np.sign(a)
 
 

@@ -3,6 +3,8 @@ as in ``torch.nn.functional``.  Losses with a PyTorch backward node of their
 own are primitives in ``symgrad/ops/nn.py``; the rest compose existing ops.
 """
 import warnings
+import math
+
 import numpy as np
 
 from ..ops.nn import (mse_loss, l1_loss, smooth_l1_loss, huber_loss, nll_loss, cross_entropy,  # noqa: F401
@@ -129,11 +131,12 @@ def linear(input, weight, bias=None):
                            f"and {weight.ndim}D")
     if input.ndim == 2 and weight.ndim == 2:
         return _linear2d(input, weight, bias)
-    if weight.ndim == 1 and bias is not None:
+    if weight.ndim == 1 and bias is not None and input.ndim == 2:
         raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
     if bias is not None and weight.ndim == 2 and input.is_contiguous():
         lead = tuple(input.shape[:-1])
-        return _linear2d(input.reshape(-1, input.shape[-1]), weight, bias).reshape(*lead, weight.shape[0])
+        flat = input.reshape(math.prod(lead), input.shape[-1])
+        return _linear2d(flat, weight, bias).reshape(*lead, weight.shape[0])
     out = _la.matmul(input, weight.t() if weight.ndim == 2 else weight)
     return out if bias is None else out + bias
 

@@ -87,7 +87,7 @@ def _int_divisor(a, b, kernel="div_floor"):
     """``b``; integer division by zero is an error in PyTorch (floats give inf/nan)."""
     if _boolish(a) and _boolish(b):
         raise NotImplementedError(f"\"{kernel}_cpu\" not implemented for 'Bool'")
-    if _intlike(b) and _intlike(a) and not np.all(b):
+    if _intlike(b) and _intlike(a) and not np.all(b) and np.size(a):
         raise RuntimeError("ZeroDivisionError")
     return b
 
@@ -147,7 +147,7 @@ where_op = Op("where", "WhereBackward0", lambda xp, c, a, b: xp.where(c, a, b),
                lambda xp, g, ans, c, a, b: xp.where(c, 0, g)), dtypes="keep")
 # as PyTorch, from the nearer end: lerp(inf, 1, 0.5) is inf, not inf - inf
 lerp_op = Op("lerp", "LerpBackward0",
-             lambda xp, a, b, weight: a + weight * (b - a) if abs(weight) < 0.5 else b - (b - a) * (1 - weight),
+             lambda xp, a, b, weight: a + weight * (b - a) if math.fabs(weight) < 0.5 else b - (b - a) * (1 - weight),
              (lambda xp, g, ans, a, b, weight: g * (1 - weight),
               lambda xp, g, ans, a, b, weight: g * weight), dtypes="promote")
 lerp_tensor_op = Op("lerp_tensor", "LerpBackward1",
@@ -742,7 +742,7 @@ def _bound(v, dt):
     if v is None or dt.np.kind == "b":
         return v
     if dt.np.kind == "f":
-        ok = not math.isfinite(v) or abs(v) <= np.finfo(dt.np).max
+        ok = not math.isfinite(v) or math.fabs(v) <= np.finfo(dt.np).max
     else:
         info = np.iinfo(dt.np)
         ok = (-info.max if info.min == 0 else info.min) <= v <= info.max
@@ -801,18 +801,20 @@ logical_or = _compare("logical_or", lambda xp, a, b: xp.logical_or(a, b))
 logical_xor = _compare("logical_xor", lambda xp, a, b: xp.logical_xor(a, b))
 
 
-def _integral(name, a):
-    """``a`` (computed in the promoted dtype), if bitwise ops are defined for it."""
-    if a.dtype.kind == "f":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_dt._FROM_NP[a.dtype].scalar_name}'")
+def _integral(name, a, b=None):
+    """``a`` (computed in the promoted dtype, which ``b`` has if ``a`` is a
+    number), if bitwise ops are defined for it."""
+    t = a if hasattr(a, "dtype") else b
+    if t.dtype.kind == "f":
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_dt._FROM_NP[t.dtype].scalar_name}'")
     return a
 
 
-_bitwise_and = Op("bitwise_and", None, lambda xp, a, b: _integral("bitwise_and", a) & b,
+_bitwise_and = Op("bitwise_and", None, lambda xp, a, b: _integral("bitwise_and", a, b) & b,
                   dtypes="promote", differentiable=False)
-_bitwise_or = Op("bitwise_or", None, lambda xp, a, b: _integral("bitwise_or", a) | b,
+_bitwise_or = Op("bitwise_or", None, lambda xp, a, b: _integral("bitwise_or", a, b) | b,
                  dtypes="promote", differentiable=False)
-_bitwise_xor = Op("bitwise_xor", None, lambda xp, a, b: _integral("bitwise_xor", a) ^ b,
+_bitwise_xor = Op("bitwise_xor", None, lambda xp, a, b: _integral("bitwise_xor", a, b) ^ b,
                   dtypes="promote", differentiable=False)
 _bitwise_not = Op("bitwise_not", None, lambda xp, a: ~_integral("bitwise_not", a), dtypes="keep",
                   differentiable=False)

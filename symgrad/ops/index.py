@@ -12,9 +12,18 @@ def _idx(index):
     return index._data if isinstance(index, Tensor) else np.asarray(index)
 
 
-def _check_long(index, name):
-    if index._data.dtype != np.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+def _along(input, dim, index, name):
+    """``dim`` wrapped and ``index`` as int64 positions along it, checked as
+    PyTorch checks them (numpy would wrap a negative index silently)."""
+    idx = index._data
+    if idx.dtype != np.int64 and idx.dtype != np.int32:
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    d = _wrapdim(dim, input._data.ndim)
+    n = input._data.shape[d] if input._data.ndim else 1
+    bad = (idx < 0) | (idx >= n)
+    if bad.any():
+        raise RuntimeError(f"index {idx[bad].flat[0]} is out of bounds for dimension {d} with size {n}")
+    return d, idx.astype(np.int64, copy=False)
 
 
 # index None: a 0-d input, which index_select returns as it is
@@ -81,11 +90,12 @@ def gather(input, dim, index, *, sparse_grad=False):
     tensor([[1, 1],
             [4, 3]])
     """
-    _check_long(index, "gather")
-    d = _wrapdim(dim, input._data.ndim)
     if index._data.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    return call(gather_op, input, dim=d, index=index._data)
+    d, idx = _along(input, dim, index, "gather")
+    if not input._data.ndim:            # the one element, as often as index asks
+        return call(gather_op, input.reshape(1), dim=0, index=idx.reshape(1)).reshape(())
+    return call(gather_op, input, dim=d, index=idx)
 
 
 def _recorded(t):
@@ -109,21 +119,27 @@ scatter_reduce_op = Op("scatter_reduce", "NotImplemented",
 
 def _scatter(run, input, dim, index, src, value, reduce, name):
     # ``run(op, others, params)``: recorded as a new tensor or written in place
-    _check_long(index, name)
-    d = _wrapdim(dim, input._data.ndim)
+    d, idx = _along(input, dim, index, name)
+    if not input._data.ndim:            # through its one-element view
+        flat, one = input.reshape(1), _wrap(idx.reshape(1))
+        src = src.reshape(1) if isinstance(src, Tensor) else src
+        if name.endswith("_"):
+            _scatter(_in_place(flat), flat, 0, one, src, value, reduce, name)
+            return input
+        return _scatter(_recorded(flat), flat, 0, one, src, value, reduce, name).reshape(())
     if src is None:
         src = value
     if isinstance(src, Tensor):
         src = src.to(input.dtype)
     if name.startswith("scatter_add"):
-        return run(scatter_add_op, (src,), {"dim": d, "index": index._data})
+        return run(scatter_add_op, (src,), {"dim": d, "index": idx})
     if reduce is not None:
         if reduce not in ("add", "multiply"):
             raise RuntimeError("reduce argument must be either add or multiply.")
-        return run(scatter_reduce_op, (src,), {"dim": d, "index": index._data, "reduce": reduce})
+        return run(scatter_reduce_op, (src,), {"dim": d, "index": idx, "reduce": reduce})
     if not isinstance(src, Tensor):
-        return run(scatter_value_op, (), {"dim": d, "index": index._data, "value": src})
-    return run(scatter_op, (src,), {"dim": d, "index": index._data})
+        return run(scatter_value_op, (), {"dim": d, "index": idx, "value": src})
+    return run(scatter_op, (src,), {"dim": d, "index": idx})
 
 
 @export()
@@ -214,9 +230,10 @@ def nonzero(input, *, as_tuple=False):
     tensor([[1],
             [3]])
     """
-    if as_tuple:
-        return tuple(_wrap(np.asarray(i, np.int64)) for i in np.nonzero(input._data))
-    return _wrap(np.argwhere(input._data).astype(np.int64).reshape(-1, max(input._data.ndim, 0)))
+    a = input._data
+    if as_tuple:            # a 0-d input counts as one element at position 0
+        return tuple(_wrap(np.asarray(i, np.int64)) for i in np.nonzero(a.reshape(-1) if not a.ndim else a))
+    return _wrap(np.argwhere(a).astype(np.int64).reshape(int(bool(a)) if not a.ndim else -1, a.ndim))
 
 
 @export()

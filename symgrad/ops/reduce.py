@@ -257,8 +257,9 @@ def _as(r, dtype):
 
 
 def _accumulating(input, dtype):
-    # sums and products: ``dtype`` if given, else bools and small integers in int64
-    if dtype is not None:
+    # sums and products: ``dtype`` if given, else bools and small integers in
+    # int64 (also when ``dtype`` is a small integer: the result wraps into it)
+    if dtype is not None and (dtype.is_floating_point or dtype is _dt.int64):
         return input.to(dtype)
     if input._data.dtype.kind in "bu" or input._data.dtype in (np.int8, np.int16, np.int32):
         return input.to(_dt.int64)

@@ -934,11 +934,27 @@ def chunk(input, chunks, dim=0):
 
 
 @export()
-def tensor_split(input, sections, dim=0):
+def tensor_split(input, indices_or_sections, dim=0):
+    """``sections`` nearly equal pieces along ``dim``, or the pieces between
+    the given ``indices`` (views; as PyTorch, each an ordinary slice).
+
+    >>> import symgrad as sg
+    >>> sg.tensor_split(sg.arange(5), [1, 3])
+    (tensor([0]), tensor([1, 2]), tensor([3, 4]))
+    """
     d = _wrapdim(dim, input._data.ndim)
     n = input._data.shape[d]
-    sizes = [n // sections + (1 if k < n % sections else 0) for k in range(sections)]
-    return split(input, sizes, d)
+    if isinstance(indices_or_sections, (int, np.integer)):
+        k = int(indices_or_sections)
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
+        sizes = [n // k + (1 if j < n % k else 0) for j in range(k)]
+        cuts = list(np.cumsum(sizes[:-1]))
+    else:
+        cuts = [int(c) for c in indices_or_sections]
+    bounds = [0] + cuts + [None]
+    return tuple(view_call(getitem_op, input, key=(slice(None),) * d + (slice(a, b), Ellipsis), name="SliceBackward0")
+                 for a, b in zip(bounds[:-1], bounds[1:]))
 
 
 @export()

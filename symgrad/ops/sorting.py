@@ -76,4 +76,5 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     n = input._data.shape[d] if input._data.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
-    return _pair("topk", input, topk_op, k=int(k), dim=d, largest=bool(largest))
+    k = int(k) if input._data.ndim else 1          # a 0-d tensor is its one element, k 0 or 1 (PyTorch)
+    return _pair("topk", input, topk_op, k=k, dim=d, largest=bool(largest))
