@@ -188,3 +188,21 @@ def test_linear_on_other_ranks():
     assert F.linear(sg.ones(2, 3, 3), sg.ones(3), sg.tensor(1.0)).tolist() == [[4.0] * 3] * 2
     with raises(RuntimeError, "mat2 must be a matrix, got 1-D tensor"):
         F.linear(sg.ones(2, 3), sg.ones(3), sg.tensor(1.0))
+
+
+def test_out_and_in_place_results_never_truncate_or_broadcast_silently():
+    with raises(RuntimeError, "result type Float can't be cast to the desired output type Long"):
+        sg.sin(sg.tensor([1.5]), out=sg.zeros(1, dtype=sg.int64))
+    with raises(RuntimeError, "result type Float can't be cast to the desired output type Int"):
+        sg.add(sg.tensor([1.5]), 1, out=sg.zeros(1, dtype=sg.int32))
+    assert sg.add(sg.tensor([1]), 1, out=sg.zeros(1, dtype=sg.float64)).tolist() == [2.0]
+    assert sg.eq(sg.tensor([1.5]), 1.5, out=sg.zeros(1, dtype=sg.int64)).tolist() == [1]
+    for write in (lambda t: t.eq_(sg.ones(1, 3)), lambda t: t.logical_and_(sg.ones(1, 3))):
+        with raises(RuntimeError, "output with shape [3] doesn't match the broadcast shape [1, 3]"):
+            write(sg.ones(3))
+    with raises(RuntimeError, "output with shape [3] doesn't match the broadcast shape [2, 3]"):
+        sg.ones(3).masked_fill_(sg.ones(2, 3, dtype=sg.bool), 0.0)
+    x = sg.tensor([1, 2, 3])
+    assert x.lt_(2.5) is x and x.tolist() == [1, 1, 0]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        sg.ones(3, requires_grad=True).eq_(1)

@@ -11,6 +11,9 @@ def with_out(result, out, name):
     if engine._state["grad"] and (result.requires_grad or out.requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
+    if result.dtype._cat > out.dtype._cat:        # no silent float -> integer truncation
+        raise RuntimeError(f"result type {result.dtype.scalar_name} can't be cast to the desired output "
+                           f"type {out.dtype.scalar_name}")
     if out._data.shape != result._data.shape:
         if out._data.size:
             import warnings

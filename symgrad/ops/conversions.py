@@ -108,7 +108,8 @@ def masked_fill_(self, mask, value):
 
 def _masked_fill_inplace(self, mask, value):
     from .index import masked_fill
-    r = masked_fill(self, mask, value)
+    from .elementwise import _same_shape
+    r = _same_shape(self, masked_fill(self, mask, value))
     from .shape import copy_op
     return engine.call_inplace(copy_op, self, (r,), {})
 

@@ -779,10 +779,8 @@ def _compare(name, fwd, aliases=()):
                   f"    >>> sg.{name}(sg.tensor([1, 2]), 2).dtype\n    symgrad.bool\n")
 
     def fn_(self, other):
-        r = call(op, self, other)
-        self._data[...] = r._data
-        engine.modified(self)
-        return self
+        from .shape import copy_
+        return copy_(self, _same_shape(self, call(op, self, other)))
     export(name)(fn)
     export(name + "_", function=False)(fn_)
     for a in aliases:
@@ -799,6 +797,14 @@ ge = _compare("ge", lambda xp, a, b: a >= b, ("greater_equal",))
 logical_and = _compare("logical_and", lambda xp, a, b: xp.logical_and(a, b))
 logical_or = _compare("logical_or", lambda xp, a, b: xp.logical_or(a, b))
 logical_xor = _compare("logical_xor", lambda xp, a, b: xp.logical_xor(a, b))
+
+
+def _same_shape(target, r):
+    """``r``, the result an in-place op writes into ``target``, if it needs no broadcasting."""
+    if r._data.shape != target._data.shape:
+        raise RuntimeError(f"output with shape {list(target._data.shape)} doesn't match the broadcast shape "
+                           f"{list(r._data.shape)}")
+    return r
 
 
 def _integral(name, a, b=None):
