@@ -174,6 +174,8 @@ def einsum(subscripts, *operands):
     # (this module's ``any`` is numpy's, hence the list)
     if [o for o in operands if _np.may_share_memory(r, o)]:
         r = r.copy()
+    elif len(operands) > 1 and not r.flags.c_contiguous:
+        r = _np.ascontiguousarray(r)        # a contraction's result is contiguous in PyTorch (view works)
     return r
 
 
