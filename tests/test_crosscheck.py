@@ -247,3 +247,15 @@ def test_after_backward_refuses_an_accumulated_grad():
     out2.backward()
     with pytest.raises(RuntimeError, match="freed by backward"):
         sg.crosscheck(out2)
+
+
+def test_duplicate_writes_are_undefined_not_a_mismatch():
+    x = sg.tensor([1.0, 2.0, 3.0], dtype=sg.float64, requires_grad=True)
+    src = sg.tensor([5.0, 6.0], dtype=sg.float64, requires_grad=True)
+    out = (x.scatter(0, sg.tensor([1, 1]), src) * sg.tensor([1.0, 2.0, 3.0], dtype=sg.float64)).sum()
+    r = sg.crosscheck(out, raise_on_mismatch=True)          # does not raise: nothing to blame
+    assert not r and r.undefined == ["ScatterBackward0"] and "UNDEFINED" in repr(r)
+    y = x * 1
+    y[sg.tensor([0, 2])] = src                              # distinct positions: a real check
+    r = sg.crosscheck((y * y).sum())
+    assert r and r.undefined == []
