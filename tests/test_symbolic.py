@@ -448,3 +448,15 @@ def test_amax_of_a_single_element_evaluates():
     x = sg.tensor(float("nan"), dtype=sg.float64, requires_grad=True)
     x.amax(0).backward()
     assert np.isnan(x.grad.item()) and np.isnan(x.grad.evaluate())
+
+
+def test_a_float_test_inside_a_folded_condition_builds_and_evaluates():
+    # clamp's mask is a condition on softplus(nan_to_num(x)): SymPy could not fold it
+    x = sg.tensor([1.0, 1.9, -3.0, float("nan"), float("inf")], dtype=sg.float64, requires_grad=True, name="x")
+    out = sg.nn.functional.softplus(x.nan_to_num()).clamp(0.1, 2.0).sum()
+    out.backward()
+    want = np.where((np.log1p(np.exp([1.0, 1.9, -3.0])) >= 0.1) & (np.log1p(np.exp([1.0, 1.9, -3.0])) <= 2.0),
+                    1 / (1 + np.exp(-np.array([1.0, 1.9, -3.0]))), 0.0)
+    np.testing.assert_allclose(x.grad.numpy()[:3], want)
+    np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy())
+    np.testing.assert_allclose(out.evaluate(), out.item())

@@ -117,7 +117,13 @@ class Piecewise(sp.Piecewise):
     def __new__(cls, *pairs):
         pairs = [(sp.sympify(v), sp.sympify(c)) for v, c in pairs]
         if not any(_folds(v) or _folds(c) for v, c in pairs):
-            return sp.Piecewise(*pairs)
+            try:
+                return sp.Piecewise(*pairs)
+            except ValueError:
+                # folding a Piecewise out of a condition goes through normal
+                # forms, which SymPy cannot build around a float test (isnan):
+                # the condition stays as given
+                pass
         pairs = [(v, c) for v, c in pairs if c is not sp.false]
         if not pairs:
             return sp.nan
