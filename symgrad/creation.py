@@ -235,8 +235,11 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, name
     tensor([7, 7])
     """
     dt = dtype or (fill_value.dtype if isinstance(fill_value, Tensor) else _infer_dtype(fill_value))
-    return _finish(np.full(_sizes((size,)) if isinstance(size, int) else _sizes(tuple(size)),
-                           fill_value.item() if isinstance(fill_value, Tensor) else fill_value, dt.np),
+    v = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        from .ops.elementwise import _bound
+        v = _bound(v, dt)           # PyTorch's overflow error, not numpy's (or a silent wrap)
+    return _finish(np.full(_sizes((size,)) if isinstance(size, int) else _sizes(tuple(size)), v, dt.np),
                    requires_grad, name, device)
 
 

@@ -206,3 +206,40 @@ def test_out_and_in_place_results_never_truncate_or_broadcast_silently():
     assert x.lt_(2.5) is x and x.tolist() == [1, 1, 0]
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         sg.ones(3, requires_grad=True).eq_(1)
+
+
+@pytest.mark.parametrize("call,exc,text", [
+    (lambda: sg.tensor([2], dtype=sg.uint8).pow_(-3), RuntimeError, "Integers to negative integer powers are not allowed."),
+    (lambda: sg.tensor([2], dtype=sg.int8).pow(300), RuntimeError,
+     "value cannot be converted to type int8_t without overflow"),
+    (lambda: sg.tensor([1.0], dtype=sg.float16).clamp_max(-1e6), RuntimeError,
+     "value cannot be converted to type c10::Half without overflow"),
+    (lambda: sg.full((2,), 300, dtype=sg.uint8), RuntimeError,
+     "value cannot be converted to type uint8_t without overflow"),
+    (lambda: sg.tensor([3]).frac(), NotImplementedError, "\"frac_cpu\" not implemented for 'Long'"),
+    (lambda: sg.tensor([3]).round(decimals=1), NotImplementedError, "\"round_cpu\" not implemented for 'Long'"),
+    (lambda: sg.add(sg.tensor([1]), sg.tensor([2]), alpha=True), RuntimeError,
+     "Boolean alpha only supported for Boolean results."),
+    (lambda: sg.rsub(sg.tensor([1]), sg.tensor([2]), alpha=0.5), RuntimeError,
+     "For integral input tensors, argument alpha must not be a floating point number."),
+    (lambda: sg.tensor([True]) @ sg.tensor([True]), NotImplementedError, "\"dot\" not implemented for 'Bool'"),
+    (lambda: sg.ones(2, 2, dtype=sg.bool) @ sg.ones(2, 2, dtype=sg.bool), NotImplementedError,
+     "\"addmm_impl_cpu_\" not implemented for 'Bool'"),
+    (lambda: sg.tensor([1.0, 2.0]).softmax(dim=None), TypeError, "softmax(): argument 'dim' must be int, not NoneType"),
+    (lambda: sg.flip(sg.ones(2), (0, 0)), RuntimeError, "dim 0 appears multiple times in the list of dims"),
+    (lambda: sg.ones(2, 2).movedim((0, 1), (1, 1)), RuntimeError, "movedim: repeated dim in `destination` ([1, 1])"),
+    (lambda: sg.tensor(1.0).unbind(), IndexError, "Dimension specified as 0 but tensor has no dimensions"),
+    (lambda: sg.ones(3).select(0, 3), IndexError,
+     "select(): index 3 out of range for tensor of size [3] at dimension 0"),
+    (lambda: sg.ones(2).fliplr(), RuntimeError, "Input must be >= 2-d.")])
+def test_pytorch_errors_instead_of_wrapped_or_numpy_results(call, exc, text):
+    with raises(exc, text):
+        call()
+
+
+def test_what_those_checks_still_allow():
+    assert sg.tensor([2], dtype=sg.uint8).pow(3).tolist() == [8]
+    assert sg.add(sg.tensor([True]), sg.tensor([True]), alpha=True).tolist() == [True]
+    assert sg.tensor([3]).round().tolist() == [3]
+    assert sg.tensor([1.5]).frac().tolist() == [0.5]
+    assert sg.full((2,), 255, dtype=sg.uint8).tolist() == [255, 255]

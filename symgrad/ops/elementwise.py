@@ -179,8 +179,8 @@ def add(input, other, *, alpha=1, out=None):
     >>> sg.add(sg.tensor([1., 2.]), sg.tensor([10., 20.]), alpha=2)
     tensor([21., 42.])
     """
-    if type(alpha) is float:
-        _check_alpha(input, other)
+    if type(alpha) is not int:
+        _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return with_out(call(add_op, other, input, alpha=1) if alpha == 1 else
                         call(rsub_op, other, input, alpha=-alpha), out, "add")
@@ -190,8 +190,12 @@ def add(input, other, *, alpha=1, out=None):
 _NP_BOOL = np.dtype(np.bool_)
 
 
-def _check_alpha(a, b):
-    if _dt.result_type(a, b)._cat < 2:
+def _check_alpha(a, b, alpha):
+    rt = _dt.result_type(a, b)
+    if type(alpha) is bool:
+        if rt is not _dt.bool:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif rt._cat < 2:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
@@ -226,8 +230,8 @@ def sub(input, other, *, alpha=1, out=None):
     if (input._data.dtype is _NP_BOOL if type(input) is Tensor else not isinstance(input, float)) or \
             (other._data.dtype is _NP_BOOL if type(other) is Tensor else not isinstance(other, float)):
         _check_sub(input, other)          # the cheap test above lets floats and float tensors through
-    if type(alpha) is float:
-        _check_alpha(input, other)
+    if type(alpha) is not int:
+        _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return with_out(call(rsub_op, other, input, alpha=alpha), out, "sub")
     return with_out(call(sub_op, input, other, alpha=alpha), out, "sub")
@@ -245,6 +249,8 @@ def rsub(input, other, *, alpha=1):
     tensor([9., 8.])
     """
     _check_sub(other, input)
+    if type(alpha) is not int:
+        _check_alpha(input, other, alpha)
     return call(rsub_op, input, other, alpha=alpha)
 
 
@@ -351,10 +357,17 @@ def pow(input, exponent, *, out=None):
         raise TypeError(f"unsupported operand type(s) for ** or pow(): 'Tensor' and '{type(exponent).__name__}'")
     if isinstance(exponent, Tensor) or input._data.dtype.kind in "iub":
         # an integer/bool tensor's scalar exponent takes part in type promotion
-        if type(exponent) is int and exponent < 0 and input._data.dtype.kind in "iub":
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        _int_exponent(input, exponent)
         return with_out(call(pow_op, input, exponent), out, "pow")
     return with_out(call(pow_scalar_op, input, exponent=exponent), out, "pow")
+
+
+def _int_exponent(input, exponent):
+    # an integer tensor's Python int exponent: negative, or out of its range, is an error (numpy would wrap)
+    if type(exponent) is int and input._data.dtype.kind in "iu":
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        _bound(exponent, input.dtype)
 
 
 @export()
@@ -604,7 +617,15 @@ ceil_op, ceil = _unary("ceil", "CeilBackward0", lambda xp, a: xp.ceil(_not_bool(
 trunc_op, trunc = _unary("trunc", "TruncBackward0", lambda xp, a: xp.trunc(_not_bool("trunc_vml_cpu", a)),
                          lambda xp, g, ans, a: xp.zeros_like(g), dtypes="keep", aliases=("fix",),
                          example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -1.])"))
-frac_op, frac = _unary("frac", "FracBackward0", lambda xp, a: _not_bool("frac_cpu", a) - xp.trunc(a),
+def _floats_only(kernel, a):
+    """``a``, if it is floating point: PyTorch has no such integer kernel
+    (templates, without a dtype, pass)."""
+    if (type(a) is np.ndarray or isinstance(a, np.generic)) and a.dtype.kind != "f":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dt._FROM_NP[a.dtype].scalar_name}'")
+    return a
+
+
+frac_op, frac = _unary("frac", "FracBackward0", lambda xp, a: _floats_only("frac_cpu", a) - xp.trunc(a),
                        lambda xp, g, ans, a: g, dtypes="keep",
                        example=("sg.tensor([1.5, -1.5])", "tensor([ 0.5000, -0.5000])"))
 square_op = None
@@ -623,7 +644,8 @@ def square(input, *, out=None):
 
 # decimals=None: round() (RoundBackward0); given, even 0, it is round.decimals (RoundBackward1)
 round_op = Op("round", lambda p: "RoundBackward0" if p["decimals"] is None else "RoundBackward1",
-              lambda xp, a, decimals: xp.round(_not_bool("round_vml_cpu", a), decimals or 0),
+              lambda xp, a, decimals: xp.round(_not_bool("round_vml_cpu", a) if decimals is None else
+                                               _floats_only("round_cpu", a), decimals or 0),
               (lambda xp, g, ans, a, decimals: xp.zeros_like(g),), dtypes="keep")
 
 
@@ -742,7 +764,7 @@ def _bound(v, dt):
     if v is None or dt.np.kind == "b":
         return v
     if dt.np.kind == "f":
-        ok = not math.isfinite(v) or math.fabs(v) <= np.finfo(dt.np).max
+        ok = not math.isfinite(v) or math.fabs(v) <= float(np.finfo(dt.np).max)
     else:
         info = np.iinfo(dt.np)
         ok = (-info.max if info.min == 0 else info.min) <= v <= info.max
@@ -1015,16 +1037,16 @@ def add_(self, other, *, alpha=1):
     >>> y = sg.ones(2); y.add_(sg.tensor([1., 2.]))
     tensor([2., 3.])
     """
-    if type(alpha) is float:
-        _check_alpha(self, other)
+    if type(alpha) is not int:
+        _check_alpha(self, other, alpha)
     return engine.call_inplace(add_op, self, (other,), {"alpha": alpha})
 
 
 def sub_(self, other, *, alpha=1):
     """In-place ``self -= alpha * other``; returns ``self``."""
     _check_sub(self, other)
-    if type(alpha) is float:
-        _check_alpha(self, other)
+    if type(alpha) is not int:
+        _check_alpha(self, other, alpha)
     return engine.call_inplace(sub_op, self, (other,), {"alpha": alpha})
 
 
@@ -1047,6 +1069,7 @@ def div_(self, other, *, rounding_mode=None):
 def pow_(self, exponent):
     """In-place ``self **= exponent``; returns ``self``."""
     if isinstance(exponent, Tensor) or self._data.dtype.kind in "iub":
+        _int_exponent(self, exponent)
         return engine.call_inplace(pow_op, self, (exponent,), {})
     return engine.call_inplace(pow_scalar_op, self, (), {"exponent": exponent})
 

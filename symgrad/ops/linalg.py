@@ -65,6 +65,11 @@ def _tn(t):
     return t.dtype.scalar_name
 
 
+def _no_bool(t, kernel):
+    if t.dtype is _dt.bool:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
 _T = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
       "bool": "bool", "int8": "signed char", "uint8": "unsigned char", "int16": "short int"}
 
@@ -83,6 +88,7 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
                            f"{mat2.shape[0]}x{mat2.shape[1]})")
     _mm_dtypes(input, mat2)
+    _no_bool(input, "addmm_impl_cpu_")
     return with_out(call(mm_op, input, mat2), out, "mm")
 
 
@@ -101,6 +107,7 @@ def bmm(input, mat2, *, out=None):
                            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
     if input.dtype is not mat2.dtype:
         raise RuntimeError(f"expected scalar type {_tn(input)} but found {_tn(mat2)}")
+    _no_bool(input, "bmm")
     return with_out(call(bmm_op, input, mat2), out, "bmm")
 
 
@@ -118,6 +125,7 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x{input.shape[1]}), "
                            f"vec ({vec.shape[0]})")
     _mv_dtypes(input, vec)
+    _no_bool(input, "addmv_impl_cpu")
     return with_out(call(mv_op, input, vec), out, "mv")
 
 
@@ -138,6 +146,7 @@ def dot(input, tensor, *, out=None):
     if input.dtype is not tensor.dtype:
         raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_tn(input)} and "
                            f"{_tn(tensor)}")
+    _no_bool(input, "dot")
     return with_out(call(dot_op, input, tensor), out, "dot")
 
 
@@ -185,6 +194,7 @@ def matmul(input, other, *, out=None):
         r = mm(unsqueeze(input, 0), other)
         return with_out(call(squeeze_dim_inplace_op, r, shape=r._data.shape[1:]), out, "matmul")
     sa, sb = input._data.shape, other._data.shape
+    _no_bool(input, "addmm_impl_cpu_" if _should_fold(input, other) else "bmm")
     op = matmul_nd_op
     if _should_fold(input, other):
         # the larger operand is folded into a matrix: (rows x k) against t2

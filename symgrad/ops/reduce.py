@@ -557,7 +557,7 @@ def softmax(input, dim, dtype=None):
     tensor([0.5000, 0.5000])
     """
     input = _float(input, dtype, "softmax", dim)
-    return call(softmax_op, input, dim=_softmax_dim(input, dim))
+    return call(softmax_op, input, dim=_softmax_dim(input, dim, "softmax"))
 
 
 @export()
@@ -569,10 +569,12 @@ def log_softmax(input, dim, dtype=None):
     tensor([-0.6931, -0.6931])
     """
     input = _float(input, dtype, "log_softmax", dim)
-    return call(log_softmax_op, input, dim=_softmax_dim(input, dim))
+    return call(log_softmax_op, input, dim=_softmax_dim(input, dim, "log_softmax"))
 
 
-def _softmax_dim(input, dim):
+def _softmax_dim(input, dim, name):
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}")
     nd = input._data.ndim
     d = _wrapdim(dim, nd or 1)
     return d if nd else ()          # a 0-d tensor: nothing to normalise over

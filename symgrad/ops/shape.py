@@ -432,8 +432,15 @@ def movedim(input, source, destination):
     nd = input._data.ndim
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src}) and destination ({dst}) "
+                           "must have the same number of elements")
+    given = {"source": src, "destination": dst}
     src = [_wrapdim(s, nd) for s in src]
     dst = [_wrapdim(d, nd) for d in dst]
+    for name, ds in (("source", src), ("destination", dst)):
+        if len(set(ds)) < len(ds):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given[name]})")
     if not nd:
         return permute(input)
     order = [d for d in range(nd) if d not in src]
@@ -676,6 +683,10 @@ def narrow(input, dim, start, length):
 def select(input, dim, index):
     """``input[..., index, ...]`` at ``dim``."""
     d = _wrapdim(dim, input._data.ndim)
+    n = input._data.shape[d] if input._data.ndim else 0
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at "
+                         f"dimension {d}")
     return getitem(input, (slice(None),) * d + (index,))
 
 
@@ -770,16 +781,24 @@ def flip(input, dims):
     """
     ds = dims if isinstance(dims, (list, tuple)) else (dims,)
     nd = input._data.ndim
-    return call(flip_op, input, dims=tuple(_wrapdim(d, nd) for d in ds) if nd else ())
+    ds = tuple(_wrapdim(d, nd) for d in ds)
+    for d in ds:
+        if ds.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return call(flip_op, input, dims=ds if nd else ())
 
 
 @export()
 def fliplr(input):
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(input, 1)
 
 
 @export()
 def flipud(input):
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(input, 0)
 
 
@@ -965,6 +984,8 @@ def unbind(input, dim=0):
     >>> sg.tensor([[1, 2], [3, 4]]).unbind(1)
     (tensor([1, 3]), tensor([2, 4]))
     """
+    if not input._data.ndim:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     d = _wrapdim(dim, input._data.ndim)
     params = {"dim": d}
     res = engine.call(unbind_op, input, **params)
