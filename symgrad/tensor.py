@@ -149,6 +149,7 @@ class Tensor:
     _vbase_node = None  # the base's node when the view's own node was made
     _cmeta = None      # a view PyTorch forbids writing into: "multi" (one of several outputs) or "no_grad"
     _cver = 0          # for such a view: the version when it was made
+    _vver = 0          # for a view: the version when it was made
     _name = None       # the leaf's name in closed forms
     _hooks = None
 
@@ -294,7 +295,7 @@ class Tensor:
     @property
     def requires_grad(self):
         b = self._base
-        if b is not None and self._vbase_node is not b._node:
+        if b is not None and (self._vbase_node is not b._node or self._node is None and b._rg):
             if self._cmeta is not None:
                 return self._node is not None or b.requires_grad
             from .engine import _refresh_view
@@ -333,7 +334,7 @@ class Tensor:
 
     @property
     def grad_fn(self):
-        if self._base is not None and (self._node is not None or self._cmeta is not None):
+        if self._base is not None and (self._node is not None or self._cmeta is not None or self._base._rg):
             from .engine import _refresh_view
             _refresh_view(self)
         return self._node
@@ -441,7 +442,7 @@ class Tensor:
         if self._base is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         if self._node is not None:
-            self.__dict__["_detached"] = self._node      # views taken before keep their history
+            self.__dict__["_detached"] = (self._node, self._vc[0])      # views taken before keep their history
         self._node = None
         self._rg = False
         self._out = -1

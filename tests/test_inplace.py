@@ -342,3 +342,46 @@ def test_second_derivative_through_a_write_into_a_view():
     close(g, [4 * 1.5 ** 3, 2 * 0.7])
     h, = sg.autograd.grad(g.sum(), x)
     close(h, [12 * 1.5 ** 2, 2.0])
+
+
+def test_a_write_after_detach_cuts_the_views_taken_before():
+    x = t64([1.0, 2.0, 3.0])
+    y = x * 1
+    v = y[:]
+    y.detach_()
+    assert v.grad_fn is not None            # unwritten: the view keeps its history
+    y.mul_(10)                              # the view now holds constants: no gradient reaches x
+    assert not v.requires_grad
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        (v * v).sum().backward()
+
+
+def test_a_view_of_a_leaf_written_before_it_required_grad_reads_the_leaf():
+    x = sg.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=F64)
+    v = x.t()
+    x.add_(1)
+    x.requires_grad_()
+    assert v.requires_grad
+    w = np.array([[1.0, 10.0], [100.0, 1000.0]])
+    ((v * sg.tensor(w)).sum() + x.sum()).backward()
+    close(x.grad, 1 + w.T)                  # PyTorch's values
+
+
+def test_shape_changing_in_place_ops_count_as_writes():
+    x = t64([[1.0, 2.0]])
+    y = x.exp()
+    assert [y.t_()._version, y.t_()._version, y.squeeze_()._version, y.unsqueeze_(0)._version] == [1, 2, 3, 4]
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()                  # exp's saved output was "written", as in PyTorch
+
+
+def test_a_number_a_rule_reads_is_freed_after_backward():
+    x = t64([1.0, 2.0])
+    y = (x * 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        y.backward()
+    z = (x + 2).sum()                       # add reads nothing: PyTorch allows a second pass
+    z.backward()
+    z.backward()
+    close(x.grad, [4.0, 4.0])

@@ -534,3 +534,42 @@ def test_sequential_and_module_list_edit_like_lists():
     assert isinstance(ml.pop(0), nn.ReLU) and len(ml) == 1
     ml += [nn.ReLU()]
     assert list(ml._modules) == ["0", "1"]
+
+
+def test_train_goes_through_each_childs_own_train():
+    class AlwaysEval(sg.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.drop = sg.nn.Dropout(0.5)
+
+        def train(self, mode=True):
+            return super().train(False)
+
+        def forward(self, x):
+            return self.drop(x)
+
+    net = sg.nn.Sequential(AlwaysEval())
+    net.train()
+    assert net.training and not net[0].training and not net[0].drop.training
+    assert net(sg.ones(6)).tolist() == [1.0] * 6
+
+
+def test_sequential_insert_add_and_mul():
+    a, b = sg.nn.ReLU(), sg.nn.Tanh()
+    s = sg.nn.Sequential(a)
+    assert s.insert(0, b) is s and list(s) == [b, a]
+    assert list(s + sg.nn.Sequential(a)) == [b, a, a]
+    assert list(sg.nn.Sequential(a) * 2) == [a, a]
+    assert list(sg.nn.ModuleList([a]) + sg.nn.ModuleList([b])) == [a, b]
+
+
+def test_losses_skip_ignored_rows_and_pass_nan_through():
+    F = sg.nn.functional
+    x = sg.tensor([[float("inf"), 0.0], [1.0, 2.0]], requires_grad=True)
+    loss = F.cross_entropy(x, sg.tensor([0, 1]), ignore_index=0)
+    np.testing.assert_allclose(loss.item(), 0.3133, atol=1e-4)          # PyTorch's value
+    nll = F.nll_loss(sg.tensor([[float("nan"), 0.0], [-1.0, -2.0]]), sg.tensor([0, 1]), ignore_index=0)
+    assert nll.item() == 2.0
+    x = sg.tensor([1.0, 2.0], requires_grad=True)
+    F.huber_loss(x, sg.tensor([float("nan"), 0.0]), reduction="sum").backward()
+    assert np.isnan(x.grad[0].item()) and x.grad[1].item() == 1.0

@@ -88,8 +88,15 @@ def _refresh_view(t):
     if t._cmeta is not None and t._vc[0] != t._cver and (t._node is not None or b._node is not None or b._rg):
         raise RuntimeError(view_write_error(t, indirect=True))
     if t._vbase_node is not b._node:
-        if b._node is None and t._vbase_node is not None and b.__dict__.get("_detached") is t._vbase_node:
-            return          # the base was detached in place: a view taken before keeps its history
+        det = b.__dict__.get("_detached")
+        if b._node is None and t._vbase_node is not None and det is not None and det[0] is t._vbase_node \
+                and det[1] == b._vc[0]:
+            return          # the base was detached in place: a view taken before keeps its history, until a write
+        from ..ops import shape as _shape
+        _shape.rebuild_view(t)
+    elif t._node is None and b._rg and t._vver != t._vc[0]:
+        # a view taken before its leaf base required grad, the base written since: as PyTorch, it
+        # now reads the base (unwritten, it stays as it was)
         from ..ops import shape as _shape
         _shape.rebuild_view(t)
 

@@ -59,7 +59,8 @@ def call(op, *inputs, **params):
         if isinstance(t, Tensor):
             a = t._data
             b = t._base
-            if b is not None and (t._vbase_node is not b._node or t._cmeta is not None) and _state["grad"]:
+            if b is not None and (t._vbase_node is not b._node or t._cmeta is not None or
+                                  t._node is None and b._rg) and _state["grad"]:
                 _refresh_view(t)        # its base was written in place since: it may require grad now
             if t._node is not None or t._rg:
                 rg = True
@@ -179,6 +180,9 @@ def broadcast_error(shape_a, shape_b):
                                f"at non-singleton dimension {n - d}")
 
 
+_NEVER_WRITTEN = (0,)
+
+
 def record(op, inputs, params, out):
     cls = op._node_cls
     if cls is None:
@@ -236,6 +240,10 @@ def record(op, inputs, params, out):
                 saved[k] = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0], t._name)
             else:
                 saved[k] = _Meta(a.shape, a.dtype)
+        elif k in idx and t is not None:
+            # a number a rule reads is saved, as PyTorch saves it: a second
+            # backward without retain_graph is refused here too
+            checks.append((_NEVER_WRITTEN, 0, k))
     node.saved = saved
     node.ans = out if read_ans else None
     node.shape = out.shape if out is not None and type(out) is not tuple else None

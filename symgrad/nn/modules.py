@@ -325,8 +325,9 @@ class Module:
         """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for m in self.modules():
-            m.__dict__["training"] = mode
+        self.__dict__["training"] = mode
+        for m in self.children():       # through their own train(): a subclass may override it
+            m.train(mode)
         return self
 
     def eval(self):
@@ -660,6 +661,33 @@ class Sequential(_ModuleSequence):
             input = m(input)
         return input
 
+    def insert(self, index, module):
+        """Insert ``module`` before position ``index``; returns the Sequential."""
+        super().insert(index, module)
+        return self
+
+    def __add__(self, other):
+        """A new Sequential of this one's modules, then ``other``'s (the same objects).
+
+        >>> import symgrad as sg
+        >>> len(sg.nn.Sequential(sg.nn.ReLU()) + sg.nn.Sequential(sg.nn.Tanh()))
+        2
+        """
+        if not isinstance(other, Sequential):
+            raise ValueError("add operator supports only objects of Sequential class, but "
+                             f"{type(other)} is given.")
+        return Sequential(*self, *other)
+
+    def __mul__(self, n):
+        """A new Sequential repeating these modules ``n`` times (the same objects)."""
+        if not isinstance(n, int):
+            raise TypeError(f"unsupported operand type(s) for *: {type(self)} and {type(n)}")
+        if n <= 0:
+            raise ValueError(f"Non-positive multiplication factor {n} for {type(self)}")
+        return Sequential(*(list(self) * n))
+
+    __rmul__ = __mul__
+
 
 class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered.
@@ -683,6 +711,10 @@ class ModuleList(_ModuleSequence):
         if isinstance(idx, slice):
             return type(self)(list(self._modules.values())[idx])
         return self._modules[self._index(idx)]
+
+    def __add__(self, other):
+        """A new ModuleList of this one's modules, then ``other``'s."""
+        return ModuleList([*self, *other])
 
     def _child_lines(self):
         # runs of identical children print once, as "(0-2): 3 x Linear(...)"

@@ -67,7 +67,8 @@ def _smooth_l1_fwd(xp, a, b, reduction, beta):
 
 def _smooth_l1_vjp(xp, g, ans, a, b, reduction, beta):
     d = a - b
-    return _scaled(g, reduction, d.shape) * xp.where(xp.abs(d) < beta, d / beta, xp.sign(d))
+    # clamp(d / beta, -1, 1) written so that NaN passes through, as PyTorch's
+    return _scaled(g, reduction, d.shape) * xp.where(d < -beta, -1.0, xp.where(d > beta, 1.0, d / beta))
 
 
 def _huber_fwd(xp, a, b, reduction, delta):
@@ -78,7 +79,7 @@ def _huber_fwd(xp, a, b, reduction, delta):
 
 def _huber_vjp(xp, g, ans, a, b, reduction, delta):
     d = a - b
-    return _scaled(g, reduction, d.shape) * xp.where(xp.abs(d) < delta, d, delta * xp.sign(d))
+    return _scaled(g, reduction, d.shape) * xp.where(d < -delta, -delta, xp.where(d > delta, delta, d))
 
 
 mse_loss_op = Op("mse_loss", "MseLossBackward0",
@@ -98,7 +99,7 @@ huber_loss_op = Op("huber_loss", "HuberLossBackward0", _huber_fwd,
 # ======================================================= classification
 def _nll_fwd(xp, x, t, w, reduction, cdim):
     picked = xp.squeeze(xp.gather(x, cdim, xp.expand_dims(t, cdim)), cdim)
-    loss = -(picked * w)
+    loss = xp.where(w == 0, 0, -(picked * w))      # an ignored row counts 0, even if it holds inf or nan
     if reduction == "mean":
         return xp.sum(loss) / xp.sum(w)
     return _reduce(xp, loss, reduction)
@@ -420,7 +421,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     t = target._data.reshape(target._data.shape[nd == 1:])
     counted = t != ignore_index
     per_class = logp if weight is None else logp * weight.reshape((c,) + (1,) * (nd - 1 - cdim))
-    smooth = -(per_class.sum(cdim) * _wrap(counted))
+    from .elementwise import where
+    smooth = -where(_wrap(counted), per_class.sum(cdim), 0.0)
     if reduction == "mean":
         denom = counted.sum() if weight is None else weight._data[t[counted].astype(np.int64)].sum()
         # nothing counted: NaN, as PyTorch, with a zero gradient rather than 0 * inf

@@ -128,6 +128,8 @@ def _as_view(r, x, op, params):
     r._view = (x._view or ()) + ((op, params),)
     r._vbase_node = base._node
     r._vc = x._vc
+    if base._rg is False and base._node is None:
+        r._vver = x._vc[0]         # (read only while the base is a leaf that may come to require grad)
     if r._data.dtype.kind == "f":
         engine.mark_view(r, x, False)
     return r
@@ -139,8 +141,10 @@ def view_call(op, x, **params):
 
 def rebuild_view(t):
     b = t._base
-    cur = _wrap(b._data, b._node, b._out)
-    cur._rg = b._rg
+    if b._node is None:
+        cur = b             # a leaf: the edge must reach it, for its .grad
+    else:
+        cur = _wrap(b._data, b._node, b._out)
     prev = engine._state["grad"]
     engine._state["grad"] = True
     try:
@@ -374,6 +378,7 @@ def _inplace_view(self, op, **params):
     engine.check_inplace(self)
     r = view_call(op, self, **params)
     self._data, self._node, self._out = r._data, r._node, r._out
+    self._vc[0] += 1                # values unchanged, but it counts as a write (PyTorch's version)
     engine.written(self)
     if self._base is not None:
         self._view, self._vbase_node = r._view, r._vbase_node
@@ -905,6 +910,7 @@ def _multi_view(res, x, op, params):
             r._view = (x._view or ()) + ((getitem_op, {"key": key, "name": "SliceBackward0"}),)
             r._vbase_node = base._node
             r._vc = x._vc
+            r._vver = x._vc[0]
             if r._data.dtype.kind == "f":
                 engine.mark_view(r, x, True)
     return res
