@@ -456,7 +456,11 @@ class Tensor:
 
     @data.setter
     def data(self, v):
-        self._data = v._data if isinstance(v, Tensor) else np.asarray(v)
+        a = v._data if isinstance(v, Tensor) else np.asarray(v)
+        if self._rg and a.dtype.kind not in "fc":
+            raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex "
+                               "dtype")
+        self._data = a
         _clock[0] += 1
 
     # --------------------------------------------------------- conversions
@@ -613,3 +617,7 @@ def _wrapdim(dim, ndim):
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+# shown as symgrad's own, as PyTorch shows torch.Tensor and torch.Size
+Tensor.__module__ = Size.__module__ = "symgrad"

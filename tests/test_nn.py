@@ -573,3 +573,26 @@ def test_losses_skip_ignored_rows_and_pass_nan_through():
     x = sg.tensor([1.0, 2.0], requires_grad=True)
     F.huber_loss(x, sg.tensor([float("nan"), 0.0]), reduction="sum").backward()
     assert np.isnan(x.grad[0].item()) and x.grad[1].item() == 1.0
+
+
+def test_optimizer_repr_and_adam_step_dtype_as_pytorch():
+    p, q = sg.ones(1, requires_grad=True), sg.ones(1, requires_grad=True)
+    text = repr(sg.optim.SGD([{"params": [p]}, {"params": [q]}], lr=0.1))
+    assert "weight_decay: 0\n\nParameter Group 1\n" in text and text.endswith("weight_decay: 0\n)")
+    prev = sg.get_default_dtype()
+    sg.set_default_dtype(sg.float64)
+    try:
+        w = sg.ones(1, requires_grad=True)
+        opt = sg.optim.Adam([w])
+        w.sum().backward()
+        opt.step()
+        assert opt.state[w]["step"].dtype is sg.float64
+    finally:
+        sg.set_default_dtype(prev)
+
+
+def test_types_print_as_symgrad_and_data_keeps_floats():
+    x = sg.ones(2, requires_grad=True)
+    assert repr(type(x)) == "<class 'symgrad.Tensor'>" and repr(type(x.size())) == "<class 'symgrad.Size'>"
+    with pytest.raises(RuntimeError, match="^data set to a tensor that requires gradients must be floating point"):
+        x.data = sg.tensor([7, 8])

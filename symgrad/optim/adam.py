@@ -3,6 +3,8 @@ PyTorch's update equations."""
 import math
 import numpy as np
 
+from .. import dtypes as _dt
+
 from .optimizer import Optimizer, check_nonneg, check_flags
 from .. import engine
 from ..tensor import _wrap
@@ -57,7 +59,7 @@ class Adam(Optimizer):
                     g = -g
                 state = self.state[p]
                 if not state:
-                    state["step"] = _wrap(np.zeros((), np.float32))
+                    state["step"] = _wrap(np.zeros((), _dt.get_default_dtype().np))
                     state["exp_avg"] = _wrap(np.zeros_like(data))
                     state["exp_avg_sq"] = _wrap(np.zeros_like(data))
                     if amsgrad:

@@ -169,9 +169,8 @@ class Optimizer:
             g.update({k: v for k, v in s.items() if k != "params"})
 
     def __repr__(self):
-        lines = [f"{type(self).__name__} ("]
-        for k, g in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {k}")
-            lines.extend(f"    {key}: {g[key]}" for key in sorted(g) if key != "params")
-        lines.append(")")
-        return "\n".join(lines)
+        text = f"{type(self).__name__} ("
+        for k, g in enumerate(self.param_groups):      # PyTorch's layout: a blank line between groups
+            text += f"\nParameter Group {k}\n" + "".join(f"    {key}: {g[key]}\n" for key in sorted(g)
+                                                          if key != "params")
+        return text + ")"
