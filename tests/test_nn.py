@@ -596,3 +596,14 @@ def test_types_print_as_symgrad_and_data_keeps_floats():
     assert repr(type(x)) == "<class 'symgrad.Tensor'>" and repr(type(x.size())) == "<class 'symgrad.Size'>"
     with pytest.raises(RuntimeError, match="^data set to a tensor that requires gradients must be floating point"):
         x.data = sg.tensor([7, 8])
+
+
+@pytest.mark.parametrize("shape,names", [
+    ((2, 3), ["NllLossBackward0"] * 3),
+    ((2, 3, 4), ["NllLoss2DBackward0", "NllLoss2DBackward0", "ViewBackward0"]),
+    ((2, 3, 4, 5), ["NllLoss2DBackward0"] * 3),
+    ((2, 3, 4, 5, 2), ["NllLoss2DBackward0", "NllLoss2DBackward0", "ViewBackward0"])])
+def test_nll_loss_node_names_follow_pytorchs_2d_kernel(shape, names):
+    x = sg.randn(*shape, requires_grad=True)
+    t = sg.zeros((shape[0],) + shape[2:], dtype=sg.long)
+    assert [F.nll_loss(x, t, reduction=r).grad_fn.name() for r in ("mean", "sum", "none")] == names

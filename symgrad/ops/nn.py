@@ -97,7 +97,7 @@ huber_loss_op = Op("huber_loss", "HuberLossBackward0", _huber_fwd,
 
 
 # ======================================================= classification
-def _nll_fwd(xp, x, t, w, reduction, cdim):
+def _nll_fwd(xp, x, t, w, reduction, cdim, spatial=False):
     picked = xp.squeeze(xp.gather(x, cdim, xp.expand_dims(t, cdim)), cdim)
     loss = xp.where(w == 0, 0, -(picked * w))      # an ignored row counts 0, even if it holds inf or nan
     if reduction == "mean":
@@ -105,7 +105,7 @@ def _nll_fwd(xp, x, t, w, reduction, cdim):
     return _reduce(xp, loss, reduction)
 
 
-def _nll_vjp(xp, g, ans, x, t, w, reduction, cdim):
+def _nll_vjp(xp, g, ans, x, t, w, reduction, cdim, spatial=False):
     # ``w`` is the weight of each target (zero where ignored); a batch with
     # every target ignored has a nan loss but, as PyTorch, a zero gradient.
     # An ignored target's entry is exactly 0, whatever the upstream gradient
@@ -163,7 +163,9 @@ def _bce_logits_vjp_t(xp, g, ans, x, t, w, pw, reduction):
     return _scaled(g, reduction, x.shape) * _weighted(d, w)
 
 
-nll_loss_op = Op("nll_loss", "NllLossBackward0", _nll_fwd, (_nll_vjp, None, None))
+# ``spatial``: inputs with dims beyond (N, C), which PyTorch runs as nll_loss2d
+nll_loss_op = Op("nll_loss", lambda p: "NllLoss2DBackward0" if p.get("spatial") else "NllLossBackward0",
+                 _nll_fwd, (_nll_vjp, None, None))
 binary_cross_entropy_op = Op("binary_cross_entropy", "BinaryCrossEntropyBackward0", _bce_fwd,
                              (_bce_vjp_x, _bce_vjp_t, None), dtypes="promote")
 binary_cross_entropy_with_logits_op = Op("binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0",
@@ -379,7 +381,11 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     plain = every and target._data.dtype == np.int64 and target._data.shape == t.shape
     safe_t = target if plain else _wrap(safe)
     # (all targets ignored: 0 / 0 is nan, silently, as the engine runs numpy quietly)
-    return call(nll_loss_op, input, safe_t, _wrap(tw), reduction=reduction, cdim=cdim)
+    if nd <= 2:
+        return call(nll_loss_op, input, safe_t, _wrap(tw), reduction=reduction, cdim=cdim)
+    r = call(nll_loss_op, input, safe_t, _wrap(tw), reduction=reduction, cdim=cdim, spatial=True)
+    # PyTorch reshapes other than 4-d inputs to 4-d and the unreduced loss back
+    return r.view(r.shape) if reduction == "none" and nd != 4 else r
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
