@@ -146,3 +146,19 @@ def test_hooks_may_not_change_shape_or_dtype():
     with pytest.raises(RuntimeError, match=r"^hook '<lambda>' has changed the type of value \(was "
                                            r"symgrad.DoubleTensor got symgrad.FloatTensor\)$"):
         y.sum().backward()
+
+
+def test_mask_built_gradients_do_not_require_grad_as_pytorch():
+    x = t64([0.3, -1.2, 0.7])
+    g, = sg.autograd.grad(x.clamp(-1, 0.5).sum(), x, create_graph=True)
+    assert not g.requires_grad             # PyTorch builds clamp's gradient from a mask
+
+
+def test_huber_and_smooth_l1_kinks_take_the_linear_branch():
+    F = sg.nn.functional
+    for loss, want in ((lambda a, b: F.huber_loss(a, b, delta=0.5, reduction="sum"), [0.0, 0.0, 1.0, 0.0]),
+                       (lambda a, b: F.smooth_l1_loss(a, b, beta=0.5, reduction="sum"), [0.0, 0.0, 2.0, 0.0])):
+        x = t64([-0.5, 0.5, 0.2, 1.0])
+        g, = sg.autograd.grad(loss(x, sg.zeros(4, dtype=sg.float64)), x, create_graph=True)
+        h, = sg.autograd.grad(g.sum(), x)
+        close(h, want)                      # PyTorch's values: |d| == delta is linear

@@ -243,3 +243,7 @@ def test_what_those_checks_still_allow():
     assert sg.tensor([3]).round().tolist() == [3]
     assert sg.tensor([1.5]).frac().tolist() == [0.5]
     assert sg.full((2,), 255, dtype=sg.uint8).tolist() == [255, 255]
+
+
+def test_gather_from_0d_with_a_1d_index():
+    assert sg.tensor(3.0).gather(0, sg.tensor([0, 0])).tolist() == [3.0, 3.0]

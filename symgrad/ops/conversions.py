@@ -103,15 +103,8 @@ def fill_(self, value):
 @export(function=False)
 def masked_fill_(self, mask, value):
     """In-place ``masked_fill``; returns ``self``."""
-    return _masked_fill_inplace(self, mask, value)
-
-
-def _masked_fill_inplace(self, mask, value):
-    from .index import masked_fill
-    from .elementwise import _same_shape
-    r = _same_shape(self, masked_fill(self, mask, value))
-    from .shape import copy_op
-    return engine.call_inplace(copy_op, self, (r,), {})
+    from .index import masked_fill_inplace
+    return masked_fill_inplace(self, mask, value)
 
 
 @export(function=False)

@@ -23,11 +23,12 @@ sub_op = Op("sub", "SubBackward0",
             (lambda xp, g, ans, a, b, alpha: g,
              lambda xp, g, ans, a, b, alpha: -g if alpha == 1 else -g * alpha),
             dtypes="promote")
-rsub_op = Op("rsub", "RsubBackward1",
-             lambda xp, a, b, alpha: b - a if alpha == 1 else b - alpha * a,
-             (lambda xp, g, ans, a, b, alpha: -g if alpha == 1 else -g * alpha,
-              lambda xp, g, ans, a, b, alpha: g),
-             dtypes="promote")
+# ``b - alpha * a``; PyTorch names the node by ``b``: a tensor (...Backward0) or a number (...Backward1)
+_rsub = (lambda xp, a, b, alpha: b - a if alpha == 1 else b - alpha * a,
+         (lambda xp, g, ans, a, b, alpha: -g if alpha == 1 else -g * alpha,
+          lambda xp, g, ans, a, b, alpha: g))
+rsub_op = Op("rsub", "RsubBackward1", *_rsub, dtypes="promote")
+rsub_tensor_op = Op("rsub_tensor", "RsubBackward0", *_rsub, dtypes="promote")
 mul_op = Op("mul", "MulBackward0", lambda xp, a, b: a * b,
             (lambda xp, g, ans, a, b: g * b,
              lambda xp, g, ans, a, b: g * a), dtypes="promote")
@@ -251,7 +252,7 @@ def rsub(input, other, *, alpha=1):
     _check_sub(other, input)
     if type(alpha) is not int:
         _check_alpha(input, other, alpha)
-    return call(rsub_op, input, other, alpha=alpha)
+    return call(rsub_tensor_op if isinstance(other, Tensor) else rsub_op, input, other, alpha=alpha)
 
 
 @export()

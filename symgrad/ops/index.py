@@ -90,11 +90,11 @@ def gather(input, dim, index, *, sparse_grad=False):
     tensor([[1, 1],
             [4, 3]])
     """
-    if index._data.ndim != input._data.ndim:
+    if index._data.ndim != input._data.ndim and (input._data.ndim or index._data.ndim > 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     d, idx = _along(input, dim, index, "gather")
     if not input._data.ndim:            # the one element, as often as index asks
-        return call(gather_op, input.reshape(1), dim=0, index=idx.reshape(1)).reshape(())
+        return call(gather_op, input.reshape(1), dim=0, index=idx.reshape(-1)).reshape(idx.shape)
     return call(gather_op, input, dim=d, index=idx)
 
 
@@ -189,20 +189,30 @@ def masked_fill(input, mask, value):
     >>> sg.tensor([1., 2.]).masked_fill(sg.tensor([True, False]), 0.)
     tensor([0., 2.])
     """
+    op, others, params = _masked_fill_args(input, mask, value)
+    return call(op, input, *others, **params)
+
+
+def _masked_fill_args(input, mask, value):
     if mask._data.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.name}")
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                                f"{value._data.ndim} dimension(s).")
-        return call(masked_fill_t_op, input, mask, value.to(input.dtype))
+        return masked_fill_t_op, (mask, value.to(input.dtype)), {}
     kind = input._data.dtype.kind
     if kind in "iu":         # the result keeps input's dtype; out of its range is an error
         from .elementwise import _bound
         value = _bound(int(value), input.dtype)
     elif kind == "b":
         value = bool(value)
-    return call(masked_fill_op, input, mask, value=value)
+    return masked_fill_op, (mask,), {"value": value}
+
+
+def masked_fill_inplace(self, mask, value):
+    op, others, params = _masked_fill_args(self, mask, value)
+    return engine.call_inplace(op, self, others, params)
 
 
 @export()

@@ -67,8 +67,8 @@ def _smooth_l1_fwd(xp, a, b, reduction, beta):
 
 def _smooth_l1_vjp(xp, g, ans, a, b, reduction, beta):
     d = a - b
-    # clamp(d / beta, -1, 1) written so that NaN passes through, as PyTorch's
-    return _scaled(g, reduction, d.shape) * xp.where(d < -beta, -1.0, xp.where(d > beta, 1.0, d / beta))
+    # as PyTorch's: the linear branch includes |d| == beta, and NaN passes through
+    return _scaled(g, reduction, d.shape) * xp.where(d <= -beta, -1.0, xp.where(d >= beta, 1.0, d / beta))
 
 
 def _huber_fwd(xp, a, b, reduction, delta):
@@ -79,7 +79,7 @@ def _huber_fwd(xp, a, b, reduction, delta):
 
 def _huber_vjp(xp, g, ans, a, b, reduction, delta):
     d = a - b
-    return _scaled(g, reduction, d.shape) * xp.where(d < -delta, -delta, xp.where(d > delta, delta, d))
+    return _scaled(g, reduction, d.shape) * xp.where(d <= -delta, -delta, xp.where(d >= delta, delta, d))
 
 
 mse_loss_op = Op("mse_loss", "MseLossBackward0",
