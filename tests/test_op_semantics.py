@@ -247,3 +247,10 @@ def test_what_those_checks_still_allow():
 
 def test_gather_from_0d_with_a_1d_index():
     assert sg.tensor(3.0).gather(0, sg.tensor([0, 0])).tolist() == [3.0, 3.0]
+
+
+def test_python_ints_beyond_64_bits_overflow_as_pytorch():
+    for f in (lambda: sg.ones(2) / 2 ** 64, lambda: sg.ones(2, dtype=sg.long) / 2 ** 64, lambda: sg.ones(2) + 2 ** 64):
+        with raises(OverflowError, "int too big to convert"):
+            f()
+    assert (sg.ones(1, dtype=sg.float64) * 2 ** 63).item() == 2.0 ** 63

@@ -95,11 +95,15 @@ def call(op, *inputs, **params):
             for k, t in enumerate(inputs):
                 if isinstance(t, Tensor) and arrs[k].dtype != npdt:
                     arrs[k] = arrs[k].astype(npdt)
-        if cat == 1 and npdt.kind in "iu":
-            # as PyTorch, a Python int converts to the integer dtype it computes in, wrapping around
+        if cat == 1:
+            # as PyTorch, a Python int converts to the integer dtype it computes in, wrapping
+            # around; to any dtype only through 64 bits
             for k, a in enumerate(arrs):
                 if type(a) is int:
-                    arrs[k] = _int_scalar(a, npdt)
+                    if npdt.kind in "iu":
+                        arrs[k] = _int_scalar(a, npdt)
+                    elif not -2 ** 63 <= a < 2 ** 64:
+                        raise OverflowError("int too big to convert")
     quiet = _quiet()
     try:
         out = op.forward(numpy_ns, *arrs, **params)
