@@ -457,7 +457,7 @@ class Tensor:
     @data.setter
     def data(self, v):
         a = v._data if isinstance(v, Tensor) else np.asarray(v)
-        if self._rg and a.dtype.kind not in "fc":
+        if a.dtype is not self._data.dtype and self._rg and a.dtype.kind not in "fc":
             raise RuntimeError("data set to a tensor that requires gradients must be floating point or complex "
                                "dtype")
         self._data = a
