@@ -15,3 +15,11 @@ def close(a, b, tol=1e-10):
     """Assert a tensor (or array) equals ``b`` to ``tol``."""
     a = a.detach().numpy() if isinstance(a, sg.Tensor) else np.asarray(a)
     np.testing.assert_allclose(a, np.asarray(b), rtol=tol, atol=tol)
+
+
+def sin_function(backward):
+    """A custom Function computing sin, with the given ``backward(ctx, g)``
+    (the input is ``ctx.saved_tensors[0]``): for tests of wrong or special backwards."""
+    return type("Sin", (sg.autograd.Function,), {
+        "forward": staticmethod(lambda ctx, a: (ctx.save_for_backward(a), a.sin())[1]),
+        "backward": staticmethod(backward)})

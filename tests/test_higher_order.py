@@ -11,7 +11,7 @@ jax = pytest.importorskip("jax")
 jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp  # noqa: E402
 
-from helpers import t64, close  # noqa: E402
+from helpers import t64, close, sin_function  # noqa: E402
 
 
 def _three_orders(f_sg, f_jax, a, v):
@@ -55,18 +55,7 @@ def test_norm_at_zero_has_a_gradient_but_no_hessian():
 
 
 def test_once_differentiable_refuses_a_second_derivative():
-    class Sin(sg.autograd.Function):
-        @staticmethod
-        def forward(ctx, a):
-            ctx.save_for_backward(a)
-            return a.sin()
-
-        @staticmethod
-        @sg.autograd.function.once_differentiable
-        def backward(ctx, g):
-            a, = ctx.saved_tensors
-            return g * a.cos()
-
+    Sin = sin_function(sg.autograd.function.once_differentiable(lambda ctx, g: g * ctx.saved_tensors[0].cos()))
     x = t64(0.7)
     g, = sg.autograd.grad(Sin.apply(x.sin()) ** 2, x, create_graph=True)
     s = np.sin(0.7)
@@ -114,16 +103,7 @@ def test_piecewise_constant_gradients_still_require_grad(f, name):
 def test_gradcheck_catches_what_pytorchs_catches():
     gc = sg.autograd.gradcheck
 
-    class IgnoresGrad(sg.autograd.Function):
-        @staticmethod
-        def forward(ctx, a):
-            ctx.save_for_backward(a)
-            return a.sin()
-
-        @staticmethod
-        def backward(ctx, g):
-            a, = ctx.saved_tensors
-            return a.cos()              # correct Jacobian, but not times g
+    IgnoresGrad = sin_function(lambda ctx, g: ctx.saved_tensors[0].cos())     # the Jacobian, not times g
 
     s = t64(0.7)
     with pytest.raises(RuntimeError, match="^backward not multiplied by grad_output$"):
