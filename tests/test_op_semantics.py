@@ -254,3 +254,13 @@ def test_python_ints_beyond_64_bits_overflow_as_pytorch():
         with raises(OverflowError, "int too big to convert"):
             f()
     assert (sg.ones(1, dtype=sg.float64) * 2 ** 63).item() == 2.0 ** 63
+
+
+def test_einsum_layouts_as_pytorch():
+    a = sg.tensor(np.arange(24.0).reshape(2, 3, 4))
+    p = sg.einsum("ijk->kji", a)            # a permutation: PyTorch returns a permuted view's layout
+    assert not p.is_contiguous() and p.stride() == (1, 4, 12)
+    p.add_(1)
+    assert a[0, 0, 0].item() == 0.0         # but never memory shared with the operand
+    m = sg.einsum("ij,kj->ik", a[0], a[0])  # a contraction: contiguous, so view() works
+    assert m.is_contiguous() and m.view(-1).shape == (9,)

@@ -173,7 +173,7 @@ def einsum(subscripts, *operands):
     r = _np.einsum(subscripts, *operands, optimize=len(operands) > 1)
     # (this module's ``any`` is numpy's, hence the list)
     if [o for o in operands if _np.may_share_memory(r, o)]:
-        r = r.copy()
+        r = r.copy(order="K")               # a copy with the view's layout, as PyTorch's view would have
     elif len(operands) > 1 and not r.flags.c_contiguous:
         r = _np.ascontiguousarray(r)        # a contraction's result is contiguous in PyTorch (view works)
     return r
