@@ -8,11 +8,12 @@ __all__ = ["dtype", "float16", "half", "float32", "float", "float64", "double",
 
 class dtype:
     """A tensor element type; prints as ``symgrad.float32`` etc."""
-    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_signed", "_cat", "scalar_name")
+    __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_signed", "_cat", "scalar_name", "c_name")
 
-    def __init__(self, name, np_type, cat, scalar_name):
+    def __init__(self, name, np_type, cat, scalar_name, c_name):
         self.name = name
         self.scalar_name = scalar_name      # PyTorch's name in error texts; + "Tensor": the legacy type
+        self.c_name = c_name                # its C++ type, which other PyTorch error texts name
         self.np = np.dtype(np_type)
         self.itemsize = self.np.itemsize
         self.is_floating_point = cat == 2
@@ -26,15 +27,15 @@ class dtype:
         return self.name
 
 
-float16 = half = dtype("float16", np.float16, 2, "Half")
-float32 = float = dtype("float32", np.float32, 2, "Float")
-float64 = double = dtype("float64", np.float64, 2, "Double")
-int8 = dtype("int8", np.int8, 1, "Char")
-uint8 = dtype("uint8", np.uint8, 1, "Byte")
-int16 = short = dtype("int16", np.int16, 1, "Short")
-int32 = int = dtype("int32", np.int32, 1, "Int")
-int64 = long = dtype("int64", np.int64, 1, "Long")
-bool = dtype("bool", np.bool_, 0, "Bool")
+float16 = half = dtype("float16", np.float16, 2, "Half", "c10::Half")
+float32 = float = dtype("float32", np.float32, 2, "Float", "float")
+float64 = double = dtype("float64", np.float64, 2, "Double", "double")
+int8 = dtype("int8", np.int8, 1, "Char", "signed char")
+uint8 = dtype("uint8", np.uint8, 1, "Byte", "unsigned char")
+int16 = short = dtype("int16", np.int16, 1, "Short", "short int")
+int32 = int = dtype("int32", np.int32, 1, "Int", "int")
+int64 = long = dtype("int64", np.int64, 1, "Long", "long int")
+bool = dtype("bool", np.bool_, 0, "Bool", "bool")
 
 _ALL = (float16, float32, float64, int8, uint8, int16, int32, int64, bool)
 _FROM_NP = {d.np: d for d in _ALL}

@@ -148,7 +148,6 @@ class Tensor:
     _view = None       # for a view: the (op, params) chain from its base
     _vbase_node = None  # the base's node when the view's own node was made
     _cmeta = None      # a view PyTorch forbids writing into: "multi" (one of several outputs) or "no_grad"
-    _cver = 0          # for such a view: the version when it was made
     _vver = 0          # for a view: the version when it was made
     _name = None       # the leaf's name in closed forms
     _hooks = None

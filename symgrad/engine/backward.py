@@ -394,19 +394,13 @@ def _vjps(node, grads_out, xp, create_graph):
             res.append(conv(vjp(xp, k, g, ans, *ins, **params), meta[k]))
         else:
             res.append(conv(vjp[k](xp, g, ans, *ins, **params), meta[k]))
-    if create_graph and op.name in _KERNEL_BACKWARD:
+    if create_graph and op.backward_kernel:
         res = [r if r is None or r.requires_grad else _linked(node, k, r, ins, ans) for k, r in enumerate(res)]
     return _checked(node, res) if _state["anomaly"] else res
 
 
-# ops whose gradient PyTorch computes with a backward function of the input
-# (threshold_backward for relu, ...): that gradient requires grad even where it
-# is piecewise constant in the input, so its own gradient is zeros, not an
-# error.  Gradients PyTorch builds from masks (clamp, max, sort) do not.
-_KERNEL_BACKWARD = frozenset({"relu", "leaky_relu", "elu", "prod", "prod_dim"})
-
-
 def _linked(node, k, r, ins, ans):
+    # its own gradient is then zeros, not an error (Op.backward_kernel)
     ra, idx = node.op.reads()[0 if node.op.variadic else k]
     deps = [ins[i] for i in (range(len(ins)) if idx == "all" else idx) if i < len(ins)
             if isinstance(ins[i], Tensor) and ins[i].requires_grad]

@@ -85,7 +85,7 @@ def _refresh_view(t):
     # a view whose base was modified in place since the view's node was made
     # reads the base's new history: rebuild the view's node from the base
     b = t._base
-    if t._cmeta is not None and t._vc[0] != t._cver and (t._node is not None or b._node is not None or b._rg):
+    if t._cmeta is not None and t._vc[0] != t._vver and (t._node is not None or b._node is not None or b._rg):
         raise RuntimeError(view_write_error(t, indirect=True))
     if t._vbase_node is not b._node:
         det = b.__dict__.get("_detached")
@@ -111,9 +111,6 @@ def mark_view(r, x, multi):
         r._cmeta = "no_grad"
     elif multi:
         r._cmeta = "multi"
-    else:
-        return
-    r._cver = r._vc[0]
 
 
 _WHY = {"multi": " This view is the output of a function that returns multiple views. Such functions do not allow "

@@ -495,8 +495,7 @@ def lerp(input, end, weight):
 def _check_lerp(input, end, weight):
     for name, t in (("end", end), ("weight", weight)):
         if isinstance(t, Tensor) and t.dtype is not input.dtype and (name == "end" or t._data.ndim):
-            raise RuntimeError(f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
-                               f"{_c_name(t.dtype)}")
+            raise RuntimeError(f"expected dtype {input.dtype.c_name} for `{name}` but got dtype {t.dtype.c_name}")
     tensor = isinstance(weight, Tensor)
     if not (_dt.result_type(input, end, weight) if tensor else input.dtype).is_floating_point:
         kernel = "tensor" if tensor else "scalar"
@@ -609,6 +608,7 @@ erf_op, erf = _unary("erf", "ErfBackward0", lambda xp, a: xp.erf(a),
 relu_op, relu = _unary("relu", "ReluBackward0", lambda xp, a: xp.maximum(_not_bool("relu", a), 0),
                        lambda xp, g, ans, a: xp.where(ans <= 0, 0, g), dtypes="keep",     # NaN passes g
                        example=("sg.tensor([-1., 2.])", "tensor([0., 2.])"))
+relu_op.backward_kernel = True          # threshold_backward
 floor_op, floor = _unary("floor", "FloorBackward0", lambda xp, a: xp.floor(_not_bool("floor_vml_cpu", a)),
                          lambda xp, g, ans, a: xp.zeros_like(g), dtypes="keep",
                          example=("sg.tensor([1.5, -1.5])", "tensor([ 1., -2.])"))
@@ -670,10 +670,11 @@ softplus_op = Op("softplus", "SoftplusBackward0",
 leaky_relu_op = Op("leaky_relu", "LeakyReluBackward0",
                    lambda xp, a, negative_slope: xp.where(a > 0, a, a * negative_slope),
                    (lambda xp, g, ans, a, negative_slope: xp.where(a > 0, g, g * negative_slope),),
-                   dtypes="keep")
+                   dtypes="keep", backward_kernel=True)
 elu_op = Op("elu", "EluBackward0",
             lambda xp, a, alpha: xp.where(a > 0, a, alpha * xp.expm1(xp.minimum(a, 0))),
-            (lambda xp, g, ans, a, alpha: xp.where(a <= 0, g * (ans + alpha), g),), dtypes="keep")
+            (lambda xp, g, ans, a, alpha: xp.where(a <= 0, g * (ans + alpha), g),), dtypes="keep",
+            backward_kernel=True)
 clamp_op = Op("clamp", "ClampBackward1", lambda xp, a, min, max: xp.clip(a, min, max),
               (lambda xp, g, ans, a, min, max: xp.where(_in_range(a, min, max), g, 0),),
               dtypes="keep")
@@ -1083,17 +1084,9 @@ def clamp_(self, min=None, max=None):
     if dt._cat > self.dtype._cat:
         # clamp_ names the target by its C type, unlike other in-place ops
         raise RuntimeError(f"result type {dt.scalar_name} can't be cast to the desired output "
-                           f"type {_GCC_NAMES[self.dtype.name]}")
+                           f"type {self.dtype.c_name}")
     min, max = _bound(min, self.dtype), _bound(max, self.dtype)
     return engine.call_inplace(clamp_op, self, (), {"min": min, "max": max})
-
-
-_GCC_NAMES = {"bool": "bool", "int8": "signed char", "uint8": "unsigned char", "int16": "short int",
-              "int32": "int", "int64": "long int"}
-
-
-def _c_name(dt):
-    return {"float16": "c10::Half", "float32": "float", "float64": "double"}.get(dt.name) or _GCC_NAMES[dt.name]
 
 
 @export(function=False)

@@ -4,7 +4,6 @@ import numpy as np
 from .table import Op, export
 from ._util import call
 from ..tensor import Tensor, _wrap, _wrapdim
-from .. import dtypes as _dt
 from .. import engine
 
 
@@ -47,10 +46,13 @@ scatter_add_op = Op("scatter_add", "ScatterAddBackward0",
 masked_fill_op = Op("masked_fill", "MaskedFillBackward0",
                     lambda xp, a, mask, value: xp.where(mask, value, a),
                     (lambda xp, g, ans, a, mask, value: xp.where(mask, 0, g),))
-masked_fill_t_op = Op("masked_fill_tensor", "MaskedFillBackward1",
-                      lambda xp, a, mask, value: xp.where(mask, value, a),
-                      (lambda xp, g, ans, a, mask, value: xp.where(mask, 0, g), None,
-                       lambda xp, g, ans, a, mask, value: xp.sum(xp.where(mask, g, 0))))
+# ``value`` where ``mask``: masked_fill with a tensor value, and ``t[mask] = v``
+# with a mask of t's shape and one value (a formula in closed forms, not positions)
+_masked_put = (lambda xp, a, mask, value: xp.where(mask, value, a),
+               (lambda xp, g, ans, a, mask, value: xp.where(mask, 0, g), None,
+                lambda xp, g, ans, a, mask, value: xp.sum(xp.where(mask, g, 0))))
+masked_fill_t_op = Op("masked_fill_tensor", "MaskedFillBackward1", *_masked_put)
+index_put_mask_op = Op("index_put_mask", "IndexPutBackward0", *_masked_put)
 masked_select_op = Op("masked_select", "MaskedSelectBackward0",
                       lambda xp, a, mask: xp.broadcast_to(a, mask.shape)[mask],
                       (lambda xp, g, ans, a, mask: xp.index_add(mask.shape, g.dtype, mask, g),))
@@ -225,7 +227,7 @@ def masked_select(input, mask):
     tensor([1., 3.])
     """
     if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     shape = np.broadcast_shapes(input._data.shape, mask._data.shape)
     m = np.broadcast_to(mask._data, shape)
     return call(masked_select_op, input, _wrap(m))

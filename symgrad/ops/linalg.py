@@ -4,7 +4,7 @@ import numpy as np
 from .table import Op, export
 from ._util import call, with_out
 from .return_types import ReturnType
-from ..tensor import Tensor, _wrap, _wrapdim
+from ..tensor import Tensor, _wrapdim
 from .. import dtypes as _dt
 from .. import engine
 
@@ -50,8 +50,8 @@ dot_op = Op("dot", "DotBackward0", lambda xp, a, b: xp.sum(a * b),
 
 def _mm_dtypes(a, b):
     if a.dtype is not b.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_T[a.dtype.name]} != "
-                           f"{_T[b.dtype.name]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.c_name} != "
+                           f"{b.dtype.c_name}")
 
 
 def _mv_dtypes(mat, vec):
@@ -70,8 +70,6 @@ def _no_bool(t, kernel):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
-_T = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-      "bool": "bool", "int8": "signed char", "uint8": "unsigned char", "int16": "short int"}
 
 
 @export()
@@ -334,8 +332,8 @@ def _check_baddbmm(input, batch1, batch2):
     if batch1.dtype is not batch2.dtype:
         raise RuntimeError(f"expected scalar type {_tn(batch1)} but found {_tn(batch2)}")
     if input.dtype is not batch1.dtype:
-        raise RuntimeError(f"Input dtypes must be the same, got: input {_T[input.dtype.name]}, batch1: "
-                           f"{_T[batch1.dtype.name]}, batch2: {_T[batch2.dtype.name]}")
+        raise RuntimeError(f"Input dtypes must be the same, got: input {input.dtype.c_name}, batch1: "
+                           f"{batch1.dtype.c_name}, batch2: {batch2.dtype.c_name}")
     _check_bias(input, (b, n, p))
 
 
@@ -1205,7 +1203,7 @@ def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=Non
     from . import reduce as _rd
     from ._util import dims
     if isinstance(ord, str):
-        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
+        raise TypeError("linalg_vector_norm(): argument 'ord' (position 2) must be Number, not str")
     x = _norm_input(x, "linalg.vector_norm", dtype)
     d = dims(dim, x._data.ndim)
     if ord < 0 or ord == float("inf"):

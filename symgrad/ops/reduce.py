@@ -155,9 +155,9 @@ min_dim_op = Op("min_dim", "MinBackward0",
                                              _argext(xp, a, dim, keepdim, xp.argmin)),
                 (_select_vjp,), n_out=2)
 prod_op = Op("prod", "ProdBackward0", lambda xp, a, dim, keepdim: xp.prod(a, axis=dim, keepdims=keepdim),
-             (_prod_vjp,))
+             (_prod_vjp,), backward_kernel=True)
 prod_dim_op = Op("prod_dim", "ProdBackward1", lambda xp, a, dim, keepdim: xp.prod(a, axis=dim, keepdims=keepdim),
-                 (_prod_vjp,))
+                 (_prod_vjp,), backward_kernel=True)
 var_op = Op("var", "VarBackward0",
             lambda xp, a, dim, correction, keepdim: xp.var(a, axis=dim, ddof=correction, keepdims=keepdim),
             (_var_vjp,))

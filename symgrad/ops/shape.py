@@ -8,6 +8,7 @@ import numpy as np
 
 from .table import Op, export
 from ._util import call, with_out, dims
+from ._util import dims as _dims         # (flip takes a parameter named dims)
 from ..tensor import Tensor, Size, _wrap, _wrapdim
 from .. import engine
 from .. import dtypes as _dt
@@ -89,11 +90,6 @@ index_op = Op("index", "IndexBackward0", lambda xp, a, key: a[key],
 index_put_op = Op("index_put", "IndexPutBackward0", lambda xp, a, v, key: xp.index_put(a, key, v),
                   (lambda xp, g, ans, a, v, key: xp.index_put(g, key, 0),
                    lambda xp, g, ans, a, v, key: g[key]))
-# ``t[mask] = v`` with a mask of t's shape and one value: a where, so the mask
-# stays a formula in closed forms (as masked_fill) rather than fixed positions
-index_put_mask_op = Op("index_put_mask", "IndexPutBackward0", lambda xp, a, mask, v: xp.where(mask, v, a),
-                       (lambda xp, g, ans, a, mask, v: xp.where(mask, 0, g), None,
-                        lambda xp, g, ans, a, mask, v: xp.sum(xp.where(mask, g, 0))))
 copy_op = Op("copy", "CopyBackwards", lambda xp, dst, src: xp.broadcast_to(src, dst.shape),
              (lambda xp, g, ans, dst, src: xp.zeros_like(g),
               lambda xp, g, ans, dst, src: g))
@@ -128,8 +124,7 @@ def _as_view(r, x, op, params):
     r._view = (x._view or ()) + ((op, params),)
     r._vbase_node = base._node
     r._vc = x._vc
-    if base._rg is False and base._node is None:
-        r._vver = x._vc[0]         # (read only while the base is a leaf that may come to require grad)
+    r._vver = x._vc[0]
     if r._data.dtype.kind == "f":
         engine.mark_view(r, x, False)
     return r
@@ -479,7 +474,7 @@ def _expanded(input, sizes):
     for k, s in enumerate(sizes):
         if k < nd:
             if s == -1:
-                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                raise RuntimeError("The expanded size of the tensor (-1) isn't allowed in a leading, "
                                    "non-existing dimension 0")
             out.append(s)
         else:
@@ -649,6 +644,7 @@ def setitem(self, key, value):
     elif (isinstance(key, Tensor) and key._data.dtype == np.bool_ and key._data.shape == self._data.shape
           and (isinstance(value, (int, float)) or isinstance(value, Tensor) and not value._data.ndim
                and value.dtype is self.dtype)):
+        from .index import index_put_mask_op
         engine.call_inplace(index_put_mask_op, self, (key, value), {})
     else:
         _check_advanced(k, self._data.shape)
@@ -784,13 +780,8 @@ def flip(input, dims):
     >>> sg.tensor([1, 2, 3]).flip(0)
     tensor([3, 2, 1])
     """
-    ds = dims if isinstance(dims, (list, tuple)) else (dims,)
-    nd = input._data.ndim
-    ds = tuple(_wrapdim(d, nd) for d in ds)
-    for d in ds:
-        if ds.count(d) > 1:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return call(flip_op, input, dims=ds if nd else ())
+    ds = _dims(list(dims) if isinstance(dims, (list, tuple)) else [dims], input._data.ndim)
+    return call(flip_op, input, dims=ds or ())
 
 
 @export()

@@ -33,10 +33,10 @@ class Op:
     run them on 0-d inputs as numpy scalars (about 4x cheaper than 0-d arrays).
     """
     __slots__ = ("name", "grad_fn", "forward", "vjp", "variadic", "dtypes",
-                 "n_out", "view", "differentiable", "elementwise", "_reads", "_node_cls")
+                 "n_out", "view", "differentiable", "elementwise", "backward_kernel", "_reads", "_node_cls")
 
     def __init__(self, name, grad_fn, forward, vjp=(), dtypes="keep", n_out=1,
-                 view=False, differentiable=True, elementwise=False):
+                 view=False, differentiable=True, elementwise=False, backward_kernel=False):
         self.name = name
         self.grad_fn = grad_fn
         self.forward = forward
@@ -47,6 +47,10 @@ class Op:
         self.view = view
         self.differentiable = differentiable
         self.elementwise = elementwise
+        # PyTorch computes this op's gradient with a backward function of the
+        # input (threshold_backward for relu): with create_graph, that gradient
+        # requires grad even where it is piecewise constant in the input
+        self.backward_kernel = backward_kernel
         self._reads = None
         self._node_cls = None
         if name in OPS:
