@@ -149,6 +149,8 @@ class Tensor:
     _vbase_node = None  # the base's node when the view's own node was made
     _cmeta = None      # a view PyTorch forbids writing into: "multi" (one of several outputs) or "no_grad"
     _vver = 0          # for a view: the version when it was made
+    _relayout = ()     # for a base: (op, params) undoing each in-place change of its layout (t_, squeeze_, ...)
+    _vlay = 0          # for a view: how many of its base's layout changes its chain already follows
     _name = None       # the leaf's name in closed forms
     _hooks = None
 

@@ -49,6 +49,35 @@ def test_setitem_with_tensor_value(rng):
     assert type(y.grad_fn).__name__ == "CopySlices"
 
 
+@pytest.mark.parametrize("relayout, undo", [
+    (lambda y: y.t_(), lambda y: y.T),
+    (lambda y: y.transpose_(0, 1), lambda y: y.T),
+    (lambda y: y.unsqueeze_(0), lambda y: y[0]),
+    (lambda y: y.unsqueeze_(2).squeeze_(), lambda y: y),
+])
+def test_views_taken_before_the_base_changes_layout_in_place(rng, relayout, undo):
+    # the views' chains follow the base's old layout; their gradients must too
+    xa, wa, ca = rng.standard_normal((3, 3)), rng.standard_normal(3), rng.standard_normal((3, 3))
+    x, w = t64(xa), t64(wa)
+    y = x.clone()
+    col, row = y[:, 0], y[1]
+    relayout(y)
+    col.mul_(w)                             # a write through an old view
+    undo(y)[2].add_(x[0] * 3)               # a write through a new view
+    out = (undo(y) * t64(ca, rg=False)).sum() + (row ** 2).sum() + (col * x[:, 1]).sum()
+    out.backward()
+
+    def ref(x, w):
+        y = x.at[:, 0].set(x[:, 0] * w)
+        y = y.at[2].add(x[0] * 3)
+        return (y * ca).sum() + (y[1] ** 2).sum() + (y[:, 0] * x[:, 1]).sum()
+
+    gx, gw = jax.grad(ref, argnums=(0, 1))(xa, wa)
+    close(out, ref(jnp.asarray(xa), jnp.asarray(wa)))
+    close(x.grad, gx)
+    close(w.grad, gw)
+
+
 # ---------------------------------------------- in-place writes and what they invalidate
 def test_in_place_op_reading_its_own_target_refuses_backward():
     x = sg.tensor([2.0, 3.0, 4.0], dtype=sg.float64, requires_grad=True)

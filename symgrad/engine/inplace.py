@@ -162,12 +162,12 @@ def _rebind_node(target, node, old_base):
         target._node = node
         target._out = -1
         return
-    from ..ops.shape import copy_slices_op
+    from ..ops.shape import copy_slices_op, view_chain
     value = _wrap(target._data, node, -1)
     bsnap = _snapshot(b, copy=False)
     if old_base is not None:
         bsnap._data, bsnap._vc = old_base, [0]
-    cs = record(copy_slices_op, (bsnap, value), {"chain": target._view}, None)
+    cs = record(copy_slices_op, (bsnap, value), {"chain": view_chain(target)}, None)
     cs.shape = b._data.shape
     b._node = cs
     b._out = -1

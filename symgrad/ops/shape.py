@@ -121,7 +121,8 @@ def _as_view(r, x, op, params):
         return r            # numpy copied (an empty result is a view whatever the layout, as in PyTorch)
     base = x._base if x._base is not None else x
     r._base = base
-    r._view = (x._view or ()) + ((op, params),)
+    r._view = view_chain(x) + ((op, params),)
+    r._vlay = len(base._relayout)
     r._vbase_node = base._node
     r._vc = x._vc
     r._vver = x._vc[0]
@@ -134,6 +135,16 @@ def view_call(op, x, **params):
     return _as_view(call(op, x, **params), x, op, params)
 
 
+def view_chain(t):
+    """The (op, params) steps that make view ``t`` from its base as the base
+    is laid out now: a base whose layout changed in place since the view was
+    made (``t_``, ``squeeze_``, ...) is first brought back to its old layout."""
+    if t._base is None:
+        return ()
+    undo = t._base._relayout[t._vlay:]
+    return tuple(reversed(undo)) + t._view if undo else t._view
+
+
 def rebuild_view(t):
     b = t._base
     if b._node is None:
@@ -143,7 +154,7 @@ def rebuild_view(t):
     prev = engine._state["grad"]
     engine._state["grad"] = True
     try:
-        for op, params in t._view:
+        for op, params in view_chain(t):
             cur = call(op, cur, **params)
     finally:
         engine._state["grad"] = prev
@@ -371,12 +382,17 @@ def _inplace_view(self, op, **params):
     """Give ``self`` the view ``op`` makes of it: its storage stays, its shape
     and history change (a view stays a view of the same base)."""
     engine.check_inplace(self)
+    old = self._data.shape
     r = view_call(op, self, **params)
     self._data, self._node, self._out = r._data, r._node, r._out
     self._vc[0] += 1                # values unchanged, but it counts as a write (PyTorch's version)
     engine.written(self)
     if self._base is not None:
-        self._view, self._vbase_node = r._view, r._vbase_node
+        self._view, self._vlay, self._vbase_node = r._view, r._vlay, r._vbase_node
+    else:
+        # views taken before follow the old layout: record how to get back to it
+        undo = (permute_op, {"axes": _inverse(params["axes"])}) if "axes" in params else (view_op, {"shape": old})
+        self._relayout = self._relayout + (undo,)
     return self
 
 
@@ -898,7 +914,8 @@ def _multi_view(res, x, op, params):
             d = params["dim"]
             key = (slice(None),) * d + ((slice(start, start + params["sizes"][k]),) if "sizes" in params else (k,))
             key = key + (Ellipsis,)
-            r._view = (x._view or ()) + ((getitem_op, {"key": key, "name": "SliceBackward0"}),)
+            r._view = view_chain(x) + ((getitem_op, {"key": key, "name": "SliceBackward0"}),)
+            r._vlay = len(base._relayout)
             r._vbase_node = base._node
             r._vc = x._vc
             r._vver = x._vc[0]
