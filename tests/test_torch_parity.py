@@ -1167,6 +1167,41 @@ def test_expand_to_the_same_shape_is_writable():
         sg.ones(1, 3).expand(2, 3).mul_(3)
 
 
+def test_writes_into_expanded_tensors_as_pytorch():
+    # fill_ and zero_ may write one value to all copies; a view of an expanded
+    # tensor without copies of its own may be written (PyTorch's results)
+    x = sg.tensor([1.0, 2.0])
+    x.expand(3, 2).fill_(2)
+    assert x.tolist() == [2.0, 2.0]
+    x.unsqueeze(1).expand(2, 3).zero_()
+    assert x.tolist() == [0.0, 0.0]
+    e = x.expand(3, 2)
+    e[1] = 5.0
+    assert x.tolist() == [5.0, 5.0] and e.tolist() == [[5.0, 5.0]] * 3
+    e[2].add_(sg.tensor([1.0, 2.0]))
+    assert x.tolist() == [6.0, 7.0]
+    for write in (lambda e: e.add_(1), lambda e: e.copy_(sg.ones(3, 2)), lambda e: e.normal_(),
+                  lambda e: e.uniform_(), lambda e: e.exp_(), lambda e: e.__setitem__((slice(None), 0), 1.0)):
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single "
+                                               "memory location"):
+            write(x.expand(3, 2))
+    assert x.tolist() == [6.0, 7.0]
+
+
+def test_recorded_writes_into_expanded_tensors_are_refused():
+    # PyTorch records them through the base's strides; symgrad refuses rather than guess
+    x = sg.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    with pytest.raises(RuntimeError, match="more than one element"):
+        y.expand(3, 2).fill_(1.0)
+    with pytest.raises(RuntimeError, match="does not record in-place writes into a view of an expanded tensor"):
+        y.expand(3, 2)[1].mul_(x)
+    assert y.tolist() == [1.0, 2.0]
+    with sg.no_grad():
+        y.expand(3, 2)[1].mul_(x)
+    assert y.tolist() == [1.0, 4.0]
+
+
 def test_zero_dim_tensors_take_dim_zero():
     x = sg.tensor(0.5, requires_grad=True)
     for y in (x.flip((0,)), x.transpose(0, -1), sg.movedim(x, 0, -1)):

@@ -17,4 +17,4 @@ from .graph import Node, AccumulateGrad, Contribution, node_class, edge_of, leav
 from .record import call, record, broadcast_error  # noqa: F401
 from .backward import (run_backward, backward_one_node, unbroadcast, _FREED,  # noqa: F401
                        _accum_edge, _collect, _grad_array, _grad_tensor)
-from .inplace import call_inplace, check_inplace, written  # noqa: F401
+from .inplace import call_inplace, check_inplace, written, destination  # noqa: F401

@@ -22,7 +22,31 @@ def check_inplace(target, others=()):
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
-def call_inplace(op, target, others, params):
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation.")
+
+
+def destination(t, overlap_ok=False):
+    """The array to write ``t``'s new values into: its own, or for a view of
+    an expanded tensor, which numpy marks read-only, a writable alias of the
+    same memory.  Elements that share memory (an expanded dim) get PyTorch's
+    error unless ``overlap_ok`` (``fill_`` writes one value to all of them)."""
+    a = t._data
+    if a.flags.writeable:
+        return a
+    if not overlap_ok and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
+        raise RuntimeError(_OVERLAP)
+    owner = a
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if not owner.flags.writeable or not (owner.flags.c_contiguous or owner.flags.f_contiguous):
+        raise RuntimeError("this tensor's memory is read-only (a NumPy array that is not writable); clone() it "
+                           "before writing in place")
+    start = a.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    return np.ndarray(a.shape, a.dtype, owner.reshape(-1, order="A").view(np.uint8), start, a.strides)
+
+
+def call_inplace(op, target, others, params, overlap_ok=False):
     """Run ``op(target, *others)`` and write the result into ``target``'s storage.
 
     The graph sees the functional version: ``target`` becomes the output of a
@@ -30,9 +54,7 @@ def call_inplace(op, target, others, params):
     ``CopySlices`` node that writes the new view value into the old base.
     """
     check_inplace(target, others)
-    if not target._data.flags.writeable:
-        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers "
-                           "to a single memory location. Please clone() the tensor before performing the operation.")
+    dst = destination(target, overlap_ok)
     inputs = (target,) + tuple(others)
     arrs = [t._data if isinstance(t, Tensor) else t for t in inputs]
     ta = arrs[0]
@@ -65,6 +87,11 @@ def call_inplace(op, target, others, params):
         isinstance(t, Tensor) and (t._node is not None or t._rg or
                                    (t._base is not None and t._base.requires_grad)) for t in inputs)
     snap = None
+    if rg and dst is not target._data:
+        # PyTorch records this through the base's strides (AsStrided); a chain of
+        # view ops cannot say which of the expanded copies a write lands in
+        raise RuntimeError("symgrad does not record in-place writes into a view of an expanded tensor; "
+                           "clone() the expanded tensor, or write under no_grad()")
     if rg:
         need = set()
         reads = op.reads()
@@ -76,7 +103,7 @@ def call_inplace(op, target, others, params):
         # is saved at the version the write makes stale, so backward refuses it
         node = record(op, (snap,) + tuple(others), params, target._data)
         old_base = _base_before_write(target)
-    target._data[...] = out
+    dst[...] = out
     modified(target)
     if rg:
         if node.ans is not None:

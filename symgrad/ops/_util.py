@@ -24,7 +24,7 @@ def with_out(result, out, name):
                           "tensor t by resizing it, inplace, to zero elements with t.resize_(0).", UserWarning, stacklevel=3)
         out._data = result._data.astype(out._data.dtype)
     else:
-        out._data[...] = result._data
+        engine.destination(out)[...] = result._data
     engine.modified(out)
     return out
 

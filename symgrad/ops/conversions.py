@@ -80,7 +80,7 @@ def fill_(self, value):
     """Fill with ``value`` in place."""
     if self._node is None and self._base is None and not self._rg and not isinstance(value, Tensor):
         # a tensor outside any graph (a .grad, its .data): nothing to check or record
-        self._data[...] = value
+        engine.destination(self, overlap_ok=True)[...] = value
         self._vc[0] += 1
         _clock[0] += 1
         if self._gsrc is not None:          # written() inline: this is the seed loop's zero_
@@ -94,7 +94,7 @@ def fill_(self, value):
     if self._node is not None or (self._base is not None and self._base.requires_grad):
         from .shape import copy_op
         return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
-    self._data[...] = v
+    engine.destination(self, overlap_ok=True)[...] = v
     engine.modified(self)
     engine.written(self, now=("const", v))
     return self
@@ -111,7 +111,7 @@ def masked_fill_(self, mask, value):
 def uniform_(self, a=0.0, b=1.0, generator=None):
     from ..creation import _rng
     engine.check_inplace(self)
-    self._data[...] = (generator or _rng[0]).uniform(a, b, self._data.shape)
+    engine.destination(self)[...] = (generator or _rng[0]).uniform(a, b, self._data.shape)
     engine.modified(self)
     return self
 
@@ -120,6 +120,6 @@ def uniform_(self, a=0.0, b=1.0, generator=None):
 def normal_(self, mean=0.0, std=1.0, generator=None):
     from ..creation import _rng
     engine.check_inplace(self)
-    self._data[...] = mean + std * (generator or _rng[0]).standard_normal(self._data.shape)
+    engine.destination(self)[...] = mean + std * (generator or _rng[0]).standard_normal(self._data.shape)
     engine.modified(self)
     return self

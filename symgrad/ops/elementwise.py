@@ -890,7 +890,7 @@ logical_not = _pred("logical_not", lambda xp, a: xp.logical_not(a))
 def logical_not_(self):
     """In-place ``logical_not`` (0 or 1 in ``self``'s dtype); returns ``self``."""
     r = logical_not(self)
-    self._data[...] = r._data
+    engine.destination(self)[...] = r._data
     engine.modified(self)
     return self
 

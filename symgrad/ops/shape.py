@@ -70,7 +70,7 @@ alias_op = Op("alias", "AliasBackward0", lambda xp, a: a, (lambda xp, g, ans, a:
 expand_op = Op("expand", "ExpandBackward0",
                # to its own shape: a plain (writable) view, as PyTorch allows writing through it
                lambda xp, a, shape: a[...] if tuple(a.shape) == tuple(shape) else xp.broadcast_to(a, shape),
-               # only an expand to its own shape is writable, so only it is written through
+               # only an expand to its own shape is written through with a history (call_inplace)
                (lambda xp, g, ans, a, shape: g,), view=lambda xp, a, sub, shape: sub)
 
 
