@@ -151,6 +151,7 @@ class Tensor:
     _vver = 0          # for a view: the version when it was made
     _relayout = ()     # for a base: (op, params) undoing each in-place change of its layout (t_, squeeze_, ...)
     _vlay = 0          # for a view: how many of its base's layout changes its chain already follows
+    _vsrc = None       # for a view of a view: the view it was taken from (which may become a leaf)
     _name = None       # the leaf's name in closed forms
     _hooks = None
 

@@ -18,8 +18,14 @@ def check_inplace(target, others=()):
     if target._node is None and target._rg:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     b = target._base
-    if b is not None and b._node is None and b._rg:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if b is None:
+        return
+    v = target
+    while b is not None:        # the base, then the views in between (one may have become a leaf since)
+        if b._node is None and b._rg:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        b = v = v._vsrc
 
 
 _OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "

@@ -3,7 +3,7 @@ method and operator to ``Tensor``."""
 import warnings
 
 from . import table, elementwise, reduce, shape, conversions  # noqa: F401
-from . import index, linalg, nn, sorting  # noqa: F401
+from . import index, indexing, linalg, nn, sorting  # noqa: F401
 from .table import OPS, FUNCTIONS, METHODS
 from ..tensor import Tensor
 from ..creation import from_numpy, tensor
@@ -94,7 +94,7 @@ def attach():
     ops = {
         "__matmul__": matmul_, "__rmatmul__": rmatmul, "__neg__": ew.negative, "__abs__": ew.abs,
         "__eq__": equality(ew.eq), "__ne__": equality(ew.ne), "__invert__": ew._invert,
-        "__getitem__": sh.getitem, "__setitem__": sh.setitem,
+        "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
         "__pos__": lambda self: self,
     }
     for k, v in arithmetic.items():

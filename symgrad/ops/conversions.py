@@ -72,15 +72,26 @@ def zero_(self):
     >>> sg.ones(2).zero_()
     tensor([0., 0.])
     """
-    return fill_(self, 0)
+    return _fill(self, 0, True)
 
 
 @export(function=False)
 def fill_(self, value):
-    """Fill with ``value`` in place."""
+    """Fill with ``value`` in place.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2).fill_(3)
+    tensor([3., 3.])
+    """
+    return _fill(self, value, False)
+
+
+def _fill(self, value, zero, overlap_ok=True):
+    # overlap_ok: fill_ and zero_ may write one value into elements sharing memory; t[key] = v may not
     if self._node is None and self._base is None and not self._rg and not isinstance(value, Tensor):
         # a tensor outside any graph (a .grad, its .data): nothing to check or record
-        engine.destination(self, overlap_ok=True)[...] = value
+        a = self._data
+        (a if a.flags.writeable else engine.destination(self, overlap_ok))[...] = value
         self._vc[0] += 1
         _clock[0] += 1
         if self._gsrc is not None:          # written() inline: this is the seed loop's zero_
@@ -92,9 +103,10 @@ def fill_(self, value):
         return engine.call_inplace(copy_op, self, (v,), {})
     engine.check_inplace(self)
     if self._node is not None or (self._base is not None and self._base.requires_grad):
-        from .shape import copy_op
-        return engine.call_inplace(copy_op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
-    engine.destination(self, overlap_ok=True)[...] = v
+        from .shape import fill_op, zero_op
+        op = zero_op if zero else fill_op
+        return engine.call_inplace(op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
+    engine.destination(self, overlap_ok)[...] = v
     engine.modified(self)
     engine.written(self, now=("const", v))
     return self

@@ -256,7 +256,8 @@ def argwhere(input):
 @export()
 def take(input, index):
     """Elements of the flattened input at ``index``."""
-    from .shape import reshape, getitem
+    from .shape import reshape
+    from .indexing import getitem
     return getitem(reshape(input, -1), index)
 
 

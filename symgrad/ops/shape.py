@@ -93,6 +93,9 @@ index_put_op = Op("index_put", "IndexPutBackward0", lambda xp, a, v, key: xp.ind
 copy_op = Op("copy", "CopyBackwards", lambda xp, dst, src: xp.broadcast_to(src, dst.shape),
              (lambda xp, g, ans, dst, src: xp.zeros_like(g),
               lambda xp, g, ans, dst, src: g))
+# a write of one number everywhere: PyTorch names zero_ and fill_ apart from copy_
+zero_op = Op("zero", "ZeroBackward0", copy_op.forward, copy_op.vjp)
+fill_op = Op("fill", "FillBackward3", copy_op.forward, copy_op.vjp)
 
 
 def view_get(xp, a, chain):
@@ -123,6 +126,8 @@ def _as_view(r, x, op, params):
     r._base = base
     r._view = view_chain(x) + ((op, params),)
     r._vlay = len(base._relayout)
+    if x._base is not None:
+        r._vsrc = x
     r._vbase_node = base._node
     r._vc = x._vc
     r._vver = x._vc[0]
@@ -487,7 +492,8 @@ def _expanded(input, sizes):
                            f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater "
                            f"or equal to the number of dimensions in the tensor ({len(shp)})")
     out = []
-    for k, s in enumerate(sizes):
+    for k in range(len(sizes) - 1, -1, -1):         # PyTorch checks from the last dim
+        s = sizes[k]
         if k < nd:
             if s == -1:
                 raise RuntimeError("The expanded size of the tensor (-1) isn't allowed in a leading, "
@@ -503,7 +509,7 @@ def _expanded(input, sizes):
                                    f"Tensor sizes: {list(shp)}")
             else:
                 out.append(s)
-    return tuple(out)
+    return tuple(out[::-1])
 
 
 @export(function=False)
@@ -515,156 +521,6 @@ def expand_as(self, other):
 def broadcast_to(input, size):
     """``input.expand(size)``."""
     return expand(input, *size)
-
-
-# ================================================================= indexing
-def _indexed(key, nd):
-    """Each element of an indexing key that indexes dims, with the first dim it
-    indexes (a bool mask indexes as many dims as it has)."""
-    width = [k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1 for k in key]
-    n_spec = sum(w for k, w in zip(key, width) if k is not None and k is not Ellipsis)
-    d = 0
-    for k, w in zip(key, width):
-        if k is Ellipsis:
-            d += nd - n_spec
-        elif k is not None:
-            yield k, d
-            d += w
-
-
-def _check_advanced(key, shape):
-    """PyTorch's errors for a key with index arrays or masks, before numpy words them."""
-    arrays = []
-    for k, d in _indexed(key, len(shape)):
-        if isinstance(k, np.ndarray):
-            if k.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            if k.dtype == np.bool_:
-                for j, s in enumerate(k.shape):
-                    if d + j >= len(shape) or s != shape[d + j]:
-                        raise IndexError(f"The shape of the mask {list(k.shape)} at index {j} does not match the "
-                                         f"shape of the indexed tensor {list(shape)} at index {d + j}")
-            else:
-                arrays.append(k.shape)
-        elif not isinstance(k, (slice, int, np.integer, bool, np.bool_)):
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                             f"valid indices (got {type(k).__name__})")
-    try:
-        np.broadcast_shapes(*arrays)
-    except ValueError:
-        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
-                         + ", ".join(str(list(s)) for s in arrays)) from None
-
-
-def _is_basic(key):
-    for k in key:
-        if k is None or k is Ellipsis or isinstance(k, slice):
-            continue
-        if isinstance(k, (bool, np.bool_)):
-            return False
-        if isinstance(k, (int, np.integer)):
-            continue
-        if isinstance(k, Tensor) and k._data.ndim == 0 and k._data.dtype.kind in "iu":
-            continue
-        return False
-    return True
-
-
-def _norm_key(key, ndim):
-    if not isinstance(key, tuple):
-        key = (key,)
-    out = []
-    for k in key:
-        if isinstance(k, Tensor):
-            k = k._data
-            if k.ndim == 0 and k.dtype.kind in "iu":
-                k = int(k)
-        elif isinstance(k, list):
-            k = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
-        elif isinstance(k, slice) and k.step is not None and k.step <= 0:
-            # numpy would reverse; PyTorch has no negative strides
-            raise ValueError("slice step cannot be zero" if k.step == 0 else "step must be greater than zero")
-        out.append(k)
-    return tuple(out)
-
-
-def _check_bounds(key, shape):
-    end = 0
-    for k, d in _indexed(key, len(shape)):
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool):
-            if not shape:
-                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-            if d >= len(shape):
-                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-            if not -shape[d] <= k < shape[d]:
-                raise IndexError(f"index {k} is out of bounds for dimension {d} with size {shape[d]}")
-        end = d + 1
-    if end > len(shape):
-        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-
-
-def _basic_name(key, shape):
-    name = "AliasBackward0"
-    d = 0
-    for k in key:
-        if k is None:
-            name = "UnsqueezeBackward0"
-            continue
-        if k is Ellipsis:
-            d = len(shape) - sum(1 for x in key[key.index(Ellipsis) + 1:] if x is not None)
-            continue
-        if isinstance(k, slice):
-            if k != slice(None) and k.indices(shape[d]) != (0, shape[d], 1):
-                name = "SliceBackward0"
-        else:
-            name = "SelectBackward0"
-        d += 1
-    return name
-
-
-def getitem(self, key):
-    k = _norm_key(key, self._data.ndim)
-    if _is_basic(k):
-        _check_bounds(k, self._data.shape)
-        if Ellipsis not in k:
-            k = k + (Ellipsis,)
-        # PyTorch records a bare slice key (x[:], x[0:n]) as a slice, whole or not
-        name = "SliceBackward0" if type(key) is slice else _basic_name(k, self._data.shape)
-        return view_call(getitem_op, self, key=k, name=name)
-    _check_advanced(k, self._data.shape)
-    try:
-        return call(index_op, self, key=k)
-    except IndexError as e:
-        raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
-
-
-def setitem(self, key, value):
-    k = _norm_key(key, self._data.ndim)
-    if isinstance(value, (list, tuple)):
-        raise TypeError(f"can't assign a {type(value).__name__} to a "
-                        f"symgrad.{self.dtype.scalar_name}Tensor")
-    if isinstance(value, (int, float)) and self._data.dtype.kind in "iu":
-        from .elementwise import _bound
-        value = _bound(value, self.dtype)         # nan or out of range: PyTorch's overflow error
-    if _is_basic(k):
-        v = getitem(self, key)
-        if isinstance(value, Tensor):
-            if value._data.ndim > v._data.ndim:
-                # as PyTorch: leading size-1 dims of the value are dropped
-                extra = value._data.ndim - v._data.ndim
-                if all(s == 1 for s in value._data.shape[:extra]):
-                    value = reshape(value, value._data.shape[extra:])
-            _expanded(value, v._data.shape)
-        engine.call_inplace(copy_op, v, (value,), {})
-    elif (isinstance(key, Tensor) and key._data.dtype == np.bool_ and key._data.shape == self._data.shape
-          and (isinstance(value, (int, float)) or isinstance(value, Tensor) and not value._data.ndim
-               and value.dtype is self.dtype)):
-        from .index import index_put_mask_op
-        engine.call_inplace(index_put_mask_op, self, (key, value), {})
-    else:
-        _check_advanced(k, self._data.shape)
-        engine.call_inplace(index_put_op, self, (value,), {"key": k})
 
 
 @export(function=False)
@@ -693,6 +549,7 @@ def narrow(input, dim, start, length):
         start += n
     if start < 0 or start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    from .indexing import getitem
     return getitem(input, (slice(None),) * d + (slice(start, start + length),))
 
 
@@ -704,6 +561,7 @@ def select(input, dim, index):
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size {list(input._data.shape)} at "
                          f"dimension {d}")
+    from .indexing import getitem
     return getitem(input, (slice(None),) * d + (index,))
 
 
@@ -916,6 +774,8 @@ def _multi_view(res, x, op, params):
             key = key + (Ellipsis,)
             r._view = view_chain(x) + ((getitem_op, {"key": key, "name": "SliceBackward0"}),)
             r._vlay = len(base._relayout)
+            if x._base is not None:
+                r._vsrc = x
             r._vbase_node = base._node
             r._vc = x._vc
             r._vver = x._vc[0]
