@@ -414,3 +414,18 @@ def test_a_number_a_rule_reads_is_freed_after_backward():
     z.backward()
     z.backward()
     close(x.grad, [4.0, 4.0])
+
+
+@pytest.mark.parametrize("write, name", [
+    (lambda y: y.normal_(), "NormalBackward0"), (lambda y: y.uniform_(), "UniformBackward0"),
+    (lambda y: y.fill_(2.0), "FillBackward2"), (lambda y: y.zero_(), "ZeroBackward0"),
+    (lambda y: y.__setitem__(Ellipsis, 2.0), "FillBackward3"),
+])
+def test_writes_of_new_values_cut_the_gradient_of_the_old(write, name):
+    # the old values of y (3x) no longer reach the result: x's gradient is y's new value
+    x = t64(np.ones(3))
+    y = x * 3
+    write(y)
+    assert y.grad_fn.name() == name
+    (y * x).sum().backward()
+    close(x.grad, y.detach().numpy())

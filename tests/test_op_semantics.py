@@ -264,3 +264,31 @@ def test_einsum_layouts_as_pytorch():
     assert a[0, 0, 0].item() == 0.0         # but never memory shared with the operand
     m = sg.einsum("ij,kj->ik", a[0], a[0])  # a contraction: contiguous, so view() works
     assert m.is_contiguous() and m.view(-1).shape == (9,)
+
+
+NAN = float("nan")
+
+
+def test_alpha_zero_ignores_the_product_as_blas():
+    # addmm, addmv and addbmm skip the product; addr does not (PyTorch's results)
+    m = sg.tensor([[NAN, 1.0], [1.0, 1.0]], dtype=sg.float64)
+    one = sg.ones(2, 2, dtype=sg.float64)
+    assert sg.addmm(one, m, one, alpha=0).tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    assert sg.addmv(one[0], m, one[0], alpha=0).tolist() == [1.0, 1.0]
+    assert sg.addbmm(one, m[None], one[None], alpha=0).tolist() == [[1.0, 1.0], [1.0, 1.0]]
+    r = sg.addr(one, m[:, 0], one[0], alpha=0)
+    assert np.isnan(r[0].numpy()).all() and r[1].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("values, correction, fn, value, grad", [
+    ([1.0, 2.0], 2, "var", float("inf"), [float("inf")] * 2),
+    ([1.0, 2.0], 3, "var", float("inf"), [float("inf")] * 2),
+    ([1.0, 2.0], 3, "std", float("inf"), [NAN] * 2),
+    ([3.0], 2, "var", NAN, [NAN]),
+])
+def test_moments_without_degrees_of_freedom_as_pytorch(values, correction, fn, value, grad):
+    x = t64(values)
+    y = getattr(x, fn)(correction=correction)
+    y.backward()
+    np.testing.assert_array_equal(y.item(), value)
+    np.testing.assert_array_equal(x.grad.numpy(), grad)

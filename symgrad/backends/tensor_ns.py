@@ -223,16 +223,35 @@ def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
 
 
 def adjugate(a):
-    # det(A) inv(A) where A is well conditioned (near-singular A would lose
-    # its derivative to cancellation); otherwise the SVD form of
-    # numpy_ns.adjugate, whose own derivative needs distinct singular values
-    s = _np.linalg.svd(a._data, compute_uv=False) if a.shape[-1] else None
-    if s is None or (s[..., -1] > s[..., 0] * _np.sqrt(_np.finfo(s.dtype).eps)).all():
+    # det(A) inv(A) where every matrix is well conditioned; otherwise the
+    # cofactors, adj(A)[j, i] = (-1)^(i+j) det(A without row i and column j),
+    # which are exact, and differentiable again, at any rank (det(A) inv(A)
+    # loses its derivative to cancellation near singular A, and has none at it)
+    n = a.shape[-1]
+    s = _np.linalg.svd(a._data, compute_uv=False) if n else None
+    good = None if s is None else s[..., -1] > s[..., 0] * _np.sqrt(_np.finfo(s.dtype).eps)
+    if s is None or good.all():
         return expand_dims(_la.det(a), (-2, -1)) * _la.inverse(a)
-    U, S, Vh = linalg.svd(a)
-    others = _rd.prod(where(_np.eye(S.shape[-1], dtype=bool), 1, expand_dims(S, -2)), -1)
-    sign = _la.det(U.detach()) * _la.det(Vh.detach())
-    return expand_dims(sign, (-2, -1)) * matmul(swapaxes(Vh, -1, -2) * expand_dims(others, -2), swapaxes(U, -1, -2))
+    if n <= _COFACTOR_MAX:
+        return _cofactors(a)
+    # too large for its n^2 minors: as PyTorch, NaN where A is near singular, never a wrong number
+    eye = _np.eye(n, dtype=a._data.dtype)
+    safe = where(_wrap(good[..., None, None]), a, _wrap(eye))
+    return where(_wrap(good[..., None, None]), expand_dims(_la.det(safe), (-2, -1)) * _la.inverse(safe),
+                 _wrap(_np.asarray(_np.nan, a._data.dtype)))
+
+
+_COFACTOR_MAX = 32
+
+
+def _cofactors(a):
+    n = a.shape[-1]
+    if n == 1:
+        return _wrap(_np.ones(a.shape, a._data.dtype))
+    rest = _np.array([[k for k in range(n) if k != i] for i in range(n)])
+    minors = a[..., rest[:, None, :, None], rest[None, :, None, :]]        # (..., n, n, n-1, n-1)
+    sign = _wrap((-1.0) ** _np.add.outer(_np.arange(n), _np.arange(n)).astype(a._data.dtype))
+    return swapaxes(_la.det(minors) * sign, -1, -2)
 
 
 def _svd(self, a, full_matrices=True):

@@ -72,7 +72,8 @@ def zero_(self):
     >>> sg.ones(2).zero_()
     tensor([0., 0.])
     """
-    return _fill(self, 0, True)
+    from .shape import zero_op
+    return _fill(self, 0, zero_op)
 
 
 @export(function=False)
@@ -83,10 +84,11 @@ def fill_(self, value):
     >>> sg.zeros(2).fill_(3)
     tensor([3., 3.])
     """
-    return _fill(self, value, False)
+    from .shape import fill_op
+    return _fill(self, value, fill_op)
 
 
-def _fill(self, value, zero, overlap_ok=True):
+def _fill(self, value, op, overlap_ok=True):
     # overlap_ok: fill_ and zero_ may write one value into elements sharing memory; t[key] = v may not
     if self._node is None and self._base is None and not self._rg and not isinstance(value, Tensor):
         # a tensor outside any graph (a .grad, its .data): nothing to check or record
@@ -103,8 +105,6 @@ def _fill(self, value, zero, overlap_ok=True):
         return engine.call_inplace(copy_op, self, (v,), {})
     engine.check_inplace(self)
     if self._node is not None or (self._base is not None and self._base.requires_grad):
-        from .shape import fill_op, zero_op
-        op = zero_op if zero else fill_op
         return engine.call_inplace(op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
     engine.destination(self, overlap_ok)[...] = v
     engine.modified(self)
@@ -121,17 +121,36 @@ def masked_fill_(self, mask, value):
 
 @export(function=False)
 def uniform_(self, a=0.0, b=1.0, generator=None):
+    """Fill with draws from U(a, b) in place.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(3).uniform_(2, 3).ge(2).all()
+    tensor(True)
+    """
     from ..creation import _rng
-    engine.check_inplace(self)
-    engine.destination(self)[...] = (generator or _rng[0]).uniform(a, b, self._data.shape)
-    engine.modified(self)
-    return self
+    from .shape import uniform_op
+    return _random_fill(self, (generator or _rng[0]).uniform(a, b, self._data.shape), uniform_op)
 
 
 @export(function=False)
 def normal_(self, mean=0.0, std=1.0, generator=None):
+    """Fill with draws from N(mean, std**2) in place.
+
+    >>> import symgrad as sg
+    >>> sg.zeros(2, 3).normal_(0, 1e-9).abs().lt(1e-6).all()
+    tensor(True)
+    """
     from ..creation import _rng
+    from .shape import normal_op
+    return _random_fill(self, mean + std * (generator or _rng[0]).standard_normal(self._data.shape), normal_op)
+
+
+def _random_fill(self, values, op):
     engine.check_inplace(self)
-    engine.destination(self)[...] = mean + std * (generator or _rng[0]).standard_normal(self._data.shape)
+    if self._node is not None or (self._base is not None and self._base.requires_grad):
+        # in a graph: recorded, so the old values get no gradient
+        return engine.call_inplace(op, self, (_wrap(values.astype(self._data.dtype)),), {})
+    engine.destination(self)[...] = values
     engine.modified(self)
+    engine.written(self, recorded=False)
     return self

@@ -9,7 +9,7 @@ import numpy as np
 
 from .. import engine
 from ..tensor import Tensor
-from .shape import getitem_op, index_op, index_put_op, copy_op, view_call, reshape, _expanded
+from .shape import getitem_op, index_op, index_put_op, copy_op, fill_key_op, view_call, reshape, _expanded
 from .conversions import _fill
 
 _BAD_DTYPE = "tensors used as indices must be long, int, byte or bool tensors"
@@ -220,7 +220,7 @@ def setitem(self, key, value):
         else:
             v = view_call(getitem_op, self, key=view, name=name)
         if not isinstance(value, Tensor):
-            _fill(v, value, False, overlap_ok=False)
+            _fill(v, value, fill_key_op, overlap_ok=False)
             return
         value = _drop_leading_ones(value, v._data.ndim)
         _expanded(value, v._data.shape)

@@ -226,8 +226,17 @@ def matmul(input, other, *, out=None):
 
 # ====================================================== products with a bias
 def _biased(xp, c, p, beta, alpha):
-    # beta == 0 ignores ``input`` entirely, so nan/inf in it do not propagate
     p = p if alpha == 1 else alpha * p
+    return _plus_bias(xp, c, p, beta)
+
+
+def _blas(xp, c, p, beta, alpha):
+    # addmm, addmv, addbmm: as BLAS, alpha == 0 ignores the product too
+    return _plus_bias(xp, c, xp.zeros_like(p) if alpha == 0 else p if alpha == 1 else alpha * p, beta)
+
+
+def _plus_bias(xp, c, p, beta):
+    # beta == 0 ignores ``input`` entirely, so nan/inf in it do not propagate
     if beta == 0:
         return p
     return p + (c if beta == 1 else beta * c)
@@ -256,16 +265,16 @@ def _m2t_vjp(xp, g, ans, c, a, b, beta, alpha):
 
 
 addmm_op = Op("addmm", "AddmmBackward0",
-              lambda xp, c, a, b, beta, alpha: _biased(xp, c, xp.matmul(a, b), beta, alpha),
+              lambda xp, c, a, b, beta, alpha: _blas(xp, c, xp.matmul(a, b), beta, alpha),
               (_bias_vjp, _m1_vjp, _m2t_vjp), dtypes="promote")
 baddbmm_op = Op("baddbmm", "BaddbmmBackward0",
                 lambda xp, c, a, b, beta, alpha: _biased(xp, c, xp.matmul(a, b), beta, alpha),
                 (_bias_vjp, _m1_vjp, _m2_vjp), dtypes="promote")
 addbmm_op = Op("addbmm", "AddbmmBackward0",
-               lambda xp, c, a, b, beta, alpha: _biased(xp, c, xp.sum(xp.matmul(a, b), axis=0), beta, alpha),
+               lambda xp, c, a, b, beta, alpha: _blas(xp, c, xp.sum(xp.matmul(a, b), axis=0), beta, alpha),
                (_bias_vjp, _m1_vjp, _m2_vjp), dtypes="promote")
 addmv_op = Op("addmv", "AddmvBackward0",
-              lambda xp, c, a, v, beta, alpha: _biased(xp, c, xp.matmul(a, v), beta, alpha),
+              lambda xp, c, a, v, beta, alpha: _blas(xp, c, xp.matmul(a, v), beta, alpha),
               (_bias_vjp,
                lambda xp, g, ans, c, a, v, beta, alpha: _scaled(xp.expand_dims(g, -1) * v, alpha),
                lambda xp, g, ans, c, a, v, beta, alpha: _scaled(xp.matmul(xp.swapaxes(a, -1, -2), g), alpha)),

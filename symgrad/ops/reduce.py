@@ -65,16 +65,24 @@ def _others_product(xp, a, axis):
     return left * right
 
 
+def _dvar(xp, a, dim, correction):
+    # d var / d a; as PyTorch, a full reduction with no degrees of freedom left
+    # has an infinite derivative (NaN where a value equals the mean: inf * 0)
+    dof = reduced_count(a.shape, dim) - correction
+    centred = a - xp.mean(a, axis=dim, keepdims=True)
+    if dof <= 0 and (dim is None or not len(a.shape)):
+        return xp.where(centred == 0, float("nan"), float("inf"))
+    return 2 * centred / dof
+
+
 def _var_vjp(xp, g, ans, a, dim, correction, keepdim):
-    n = reduced_count(a.shape, dim)
-    return keep(xp, g, dim, keepdim) * (2 * (a - xp.mean(a, axis=dim, keepdims=True)) / (n - correction))
+    return keep(xp, g, dim, keepdim) * _dvar(xp, a, dim, correction)
 
 
 def _std_vjp(xp, g, ans, a, dim, correction, keepdim):
-    n = reduced_count(a.shape, dim)
     # as PyTorch: where the std is 0 (all values equal) its gradient is 0, not 0/0
     gs = keep(xp, xp.where(ans == 0, 0, g / (2 * xp.where(ans == 0, 1, ans))), dim, keepdim)
-    return gs * (2 * (a - xp.mean(a, axis=dim, keepdims=True)) / (n - correction))
+    return gs * _dvar(xp, a, dim, correction)
 
 
 def _norm_fwd(xp, a, ord, dim, keepdim):

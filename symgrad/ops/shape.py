@@ -93,9 +93,11 @@ index_put_op = Op("index_put", "IndexPutBackward0", lambda xp, a, v, key: xp.ind
 copy_op = Op("copy", "CopyBackwards", lambda xp, dst, src: xp.broadcast_to(src, dst.shape),
              (lambda xp, g, ans, dst, src: xp.zeros_like(g),
               lambda xp, g, ans, dst, src: g))
-# a write of one number everywhere: PyTorch names zero_ and fill_ apart from copy_
-zero_op = Op("zero", "ZeroBackward0", copy_op.forward, copy_op.vjp)
-fill_op = Op("fill", "FillBackward3", copy_op.forward, copy_op.vjp)
+# writes of values that do not depend on the old ones: PyTorch names them apart from copy_
+zero_op, fill_op, fill_key_op, normal_op, uniform_op = (
+    Op(name, grad_fn, copy_op.forward, copy_op.vjp)
+    for name, grad_fn in (("zero", "ZeroBackward0"), ("fill", "FillBackward2"), ("fill_key", "FillBackward3"),
+                          ("normal", "NormalBackward0"), ("uniform", "UniformBackward0")))
 
 
 def view_get(xp, a, chain):
