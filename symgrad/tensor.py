@@ -524,7 +524,7 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))        # as PyTorch: rows of a tensor in a graph are UnbindBackward0
 
     __hash__ = object.__hash__      # identity (``==`` is elementwise)
 

@@ -194,3 +194,24 @@ def test_expand_errors_name_the_last_mismatching_dim():
     with pytest.raises(RuntimeError, match=r"The expanded size of the tensor \(3\) must match the existing size "
                                            r"\(2\) at non-singleton dimension 1"):
         x[...] = sg.ones(3, 2)
+
+
+# --------------------------------------------------------- take, narrow, rows
+def test_take_as_pytorch():
+    x = t64(np.arange(6.).reshape(2, 3))
+    y = sg.take(x, sg.tensor([[0, -1], [2, 2]]))
+    assert y.tolist() == [[0., 5.], [2., 2.]] and y.grad_fn.name() == "TakeBackward0"
+    y.backward(sg.ones(2, 2, dtype=sg.float64))
+    assert x.grad.tolist() == [[1., 0., 2.], [0., 0., 1.]]
+    with pytest.raises(IndexError, match="out of range: tried to access index -7 on a tensor of 6 elements."):
+        sg.take(x, sg.tensor([-7]))
+    with pytest.raises(RuntimeError, match="take\\(\\): Expected a long tensor for index, but got Int"):
+        sg.take(x, sg.tensor([1], dtype=sg.int32))
+
+
+def test_rows_and_narrow_are_named_as_pytorch():
+    x = sg.ones(2, 3, requires_grad=True)
+    assert [r.grad_fn.name() for r in x] == ["UnbindBackward0"] * 2
+    assert x.narrow(0, 0, 2).grad_fn.name() == "SliceBackward0"
+    with pytest.raises(RuntimeError, match="Output 0 of UnbindBackward0 is a view and is being modified inplace"):
+        next(iter(x * 1)).add_(1)

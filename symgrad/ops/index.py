@@ -255,10 +255,24 @@ def argwhere(input):
 
 @export()
 def take(input, index):
-    """Elements of the flattened input at ``index``."""
-    from .shape import reshape
-    from .indexing import getitem
-    return getitem(reshape(input, -1), index)
+    """Elements of the flattened input at ``index`` (a long tensor of any shape).
+
+    >>> import symgrad as sg
+    >>> sg.take(sg.tensor([[4, 5], [6, 7]]), sg.tensor([0, -1]))
+    tensor([4, 7])
+    """
+    if index._data.dtype != np.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype.scalar_name}")
+    i, n = index._data, input._data.size
+    if i.size and (i.min() < -n or i.max() >= n):
+        bad = i[(i < -n) | (i >= n)].flat[0]
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return call(take_op, input, index=i)
+
+
+take_op = Op("take", "TakeBackward0", lambda xp, a, index: xp.reshape(a, (-1,))[index],
+             (lambda xp, g, ans, a, index:
+              xp.reshape(xp.index_add((int(np.prod(a.shape)),), g.dtype, (index,), g), a.shape),))
 
 
 scatter_zeros_op = Op("scatter_zeros", "GatherBackwardBackward0",

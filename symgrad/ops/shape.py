@@ -551,8 +551,9 @@ def narrow(input, dim, start, length):
         start += n
     if start < 0 or start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    from .indexing import getitem
-    return getitem(input, (slice(None),) * d + (slice(start, start + length),))
+    # always a slice node, whole or not, as PyTorch's narrow
+    return view_call(getitem_op, input, key=(slice(None),) * d + (slice(start, start + length), Ellipsis),
+                     name="SliceBackward0")
 
 
 @export()
