@@ -84,7 +84,9 @@ def _plain(v):
 def _vector(arr, indent, summarize, fmt):
     per_line = max(1, int(math.floor((OPTS["linewidth"] - indent) / (fmt.max_width + 2))))
     e = OPTS["edgeitems"]
-    if summarize and arr.shape[0] > 2 * e:
+    if summarize and not e:
+        data = ["..."]
+    elif summarize and arr.shape[0] > 2 * e:
         data = [fmt.format(v) for v in arr[:e].tolist()] + [" ..."] + \
                [fmt.format(v) for v in arr[-e:].tolist()]
     else:
@@ -112,6 +114,8 @@ def _summarized(arr):
     e = OPTS["edgeitems"]
     if arr.ndim == 0:
         return arr
+    if not e:
+        return arr[(slice(0, 0),) * arr.ndim]
     if arr.shape[0] > 2 * e:
         arr = np.concatenate([arr[:e], arr[-e:]])
     if arr.ndim == 1:
@@ -139,6 +143,8 @@ def tensor_repr(t, prefix="tensor("):
             suffixes.append("dtype=" + repr(dt))
         body = "[]"
     else:
+        if not OPTS["edgeitems"]:
+            suffixes.append("size=" + str(tuple(arr.shape)))
         if dt not in (_dt.get_default_dtype(), _dt.int64, _dt.bool):
             suffixes.append("dtype=" + repr(dt))
         body = array_str(arr, indent)

@@ -342,6 +342,10 @@ CASES = [
 
 
 OPTION_CASES = [
+    ('edgeitems_0', {'edgeitems': 0}, 'sg.tensor([1., 2.])', 'tensor([1., 2.], size=(2,))'),
+    ('edgeitems_0_scalar', {'edgeitems': 0}, 'sg.tensor(2.5)', 'tensor(2.5000, size=())'),
+    ('edgeitems_0_summarized', {'edgeitems': 0, 'threshold': 5}, 'sg.arange(10)', 'tensor([...], size=(10,))'),
+    ('edgeitems_0_summarized_2d', {'edgeitems': 0, 'threshold': 5}, 'sg.zeros(4, 5)', 'tensor([...], size=(4, 5))'),
     ('precision_2', {'precision': 2}, 'sg.tensor([1.23456789, 2.5, -3.0])',
      'tensor([ 1.23,  2.50, -3.00])'),
     ('precision_8', {'precision': 8}, 'sg.tensor([1e-5, 1.0, 12345.678])',
