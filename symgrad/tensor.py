@@ -20,6 +20,13 @@ class Size(tuple):
     """
     __slots__ = ()
 
+    def __new__(cls, sizes=()):
+        r = tuple.__new__(cls, sizes)
+        for k, v in enumerate(r):
+            if type(v) is not int:
+                return _sizes(cls, r, k)
+        return r
+
     def __repr__(self):
         return f"symgrad.Size({list(self)})"
 
@@ -43,6 +50,18 @@ class Size(tuple):
         for s in self:
             n *= s
         return n
+
+
+def _sizes(cls, r, k):
+    # as PyTorch: numpy ints and 0-d integer tensors are sizes, floats are not
+    out = list(r)
+    for k in range(k, len(out)):
+        v = out[k]
+        if hasattr(v, "__index__"):
+            out[k] = v.__index__()
+        else:
+            raise TypeError(f"symgrad.Size() takes an iterable of 'int' (item {k} is '{type(v).__name__}')")
+    return tuple.__new__(cls, out)
 
 
 class device:
@@ -177,7 +196,7 @@ class Tensor:
     # ------------------------------------------------------------ metadata
     @property
     def shape(self):
-        return Size(self._data.shape)
+        return tuple.__new__(Size, self._data.shape)
 
     def size(self, dim=None):
         """The shape, or the size of one dim.
@@ -187,7 +206,7 @@ class Tensor:
         (symgrad.Size([5, 3]), 3)
         """
         if dim is None:
-            return Size(self._data.shape)
+            return tuple.__new__(Size, self._data.shape)
         return self._data.shape[_wrapdim(dim, self._data.ndim)]
 
     @property

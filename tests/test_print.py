@@ -1,4 +1,5 @@
 """Tensor repr against the text PyTorch prints for the same values (torch.X spelled symgrad.X)."""
+import numpy as np
 import pytest
 
 import symgrad as sg
@@ -435,6 +436,9 @@ def test_size_and_dtype_reprs():
     assert [repr(d) for d in (sg.float32, sg.float64, sg.float16, sg.int64, sg.int32, sg.bool)] == [
         "symgrad.float32", "symgrad.float64", "symgrad.float16", "symgrad.int64", "symgrad.int32", "symgrad.bool"]
     assert sg.float is sg.float32 and sg.double is sg.float64 and sg.long is sg.int64
+    assert repr(sg.Size([np.int64(2), sg.tensor(3)])) == "symgrad.Size([2, 3])"
+    with pytest.raises(TypeError, match="symgrad.Size\\(\\) takes an iterable of 'int' \\(item 1 is 'float'\\)"):
+        sg.Size([2, 3.0])
 
 
 def test_format_of_0d_tensors():
