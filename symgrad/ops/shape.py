@@ -9,7 +9,7 @@ import numpy as np
 from .table import Op, export
 from ._util import call, with_out, dims
 from ._util import dims as _dims         # (flip takes a parameter named dims)
-from ..tensor import Tensor, Size, _wrap, _wrapdim
+from ..tensor import Size, _wrap, _wrapdim
 from .. import engine
 from .. import dtypes as _dt
 
