@@ -292,3 +292,11 @@ def test_moments_without_degrees_of_freedom_as_pytorch(values, correction, fn, v
     y.backward()
     np.testing.assert_array_equal(y.item(), value)
     np.testing.assert_array_equal(x.grad.numpy(), grad)
+
+
+def test_floor_division_of_a_tensor_in_a_graph_has_no_derivative():
+    x = sg.tensor([3.0, 4.0], requires_grad=True)
+    y = x // 2
+    assert y.tolist() == [1.0, 2.0] and y.grad_fn.name() == "NotImplemented"
+    with raises(RuntimeError, "derivative for aten::floor_divide is not implemented"):
+        y.sum().backward()

@@ -4,7 +4,7 @@ from functools import partial
 from numbers import Number
 import numpy as np
 
-from .table import Op as _Op, export
+from .table import Op as _Op, export, no_derivative
 from ._util import call, with_out
 from ..tensor import Tensor
 from .. import engine
@@ -93,9 +93,9 @@ def _int_divisor(a, b, kernel="div_floor"):
     return b
 
 
-floor_divide_op = Op("floor_divide", "FloorDivideBackward0",
+floor_divide_op = Op("floor_divide", "NotImplemented",
                      lambda xp, a, b: xp.floor_divide(a, _int_divisor(a, b)),
-                     dtypes="promote", differentiable=False)
+                     (lambda xp, g, ans, a, b: no_derivative("floor_divide"),) * 2, dtypes="promote")
 # div with a rounding mode on floats: piecewise constant, gradient 0 to both
 _zero_vjp = (lambda xp, g, ans, a, b, mode: xp.zeros_like(g),) * 2
 rounded_div_op = Op("rounded_div", "DivBackward2",

@@ -1,7 +1,7 @@
 """Index ops: gather/scatter, selection by index or mask, nonzero."""
 import numpy as np
 
-from .table import Op, export
+from .table import Op, export, no_derivative
 from ._util import call
 from ..tensor import Tensor, _wrap, _wrapdim
 from .. import engine
@@ -108,15 +108,11 @@ def _in_place(t):
     return lambda op, others, params: engine.call_inplace(op, t, others, params)
 
 
-def _no_derivative(name):
-    raise RuntimeError(f"derivative for aten::{name} is not implemented")
-
-
 # PyTorch has no derivative for ``scatter(..., reduce=)``: its node says so when backward reaches it
 scatter_reduce_op = Op("scatter_reduce", "NotImplemented",
                        lambda xp, a, src, dim, index, reduce: xp.scatter_reduce(a, dim, index, src, reduce),
-                       (lambda xp, g, ans, a, src, dim, index, reduce: _no_derivative("scatter"),
-                        lambda xp, g, ans, a, src, dim, index, reduce: _no_derivative("scatter")))
+                       (lambda xp, g, ans, a, src, dim, index, reduce: no_derivative("scatter"),
+                        lambda xp, g, ans, a, src, dim, index, reduce: no_derivative("scatter")))
 
 
 def _scatter(run, input, dim, index, src, value, reduce, name):

@@ -83,6 +83,12 @@ class Op:
 _META = {"shape", "dtype", "ndim"}
 
 
+def no_derivative(name):
+    """The rule of an op PyTorch records but cannot differentiate (its node
+    is named ``NotImplemented``): backward reaching it raises PyTorch's error."""
+    raise RuntimeError(f"derivative for aten::{name} is not implemented")
+
+
 def _reads_of(fn, variadic):
     """``(reads_ans, input positions read)`` of one VJP rule.  Reading only
     ``.shape``/``.dtype``/``.ndim`` of an input does not count: the engine
