@@ -429,3 +429,16 @@ def test_writes_of_new_values_cut_the_gradient_of_the_old(write, name):
     assert y.grad_fn.name() == name
     (y * x).sum().backward()
     close(x.grad, y.detach().numpy())
+
+
+def test_ops_on_a_no_grad_view_record_a_graph_that_reaches_nothing():
+    # PyTorch's view made under no_grad reports requires_grad and is recorded
+    # from, but no gradient flows back through it
+    x = sg.ones(3, requires_grad=True)
+    with sg.no_grad():
+        v = x[0:2]
+    assert v.requires_grad and v.is_leaf and v.grad_fn is None
+    y = v * 2
+    assert y.requires_grad and y.grad_fn.name() == "MulBackward0"
+    y.sum().backward()
+    assert x.grad is None and v.grad is None

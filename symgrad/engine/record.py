@@ -64,6 +64,8 @@ def call(op, *inputs, **params):
                 _refresh_view(t)        # its base was written in place since: it may require grad now
             if t._node is not None or t._rg:
                 rg = True
+            elif b is not None and t._cmeta == "no_grad" and b.requires_grad:
+                rg = True       # as PyTorch: recorded from, though its graph reaches nothing
             if a.ndim or not scalars:
                 arrs.append(a)
             else:
