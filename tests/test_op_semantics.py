@@ -300,3 +300,26 @@ def test_floor_division_of_a_tensor_in_a_graph_has_no_derivative():
     assert y.tolist() == [1.0, 2.0] and y.grad_fn.name() == "NotImplemented"
     with raises(RuntimeError, "derivative for aten::floor_divide is not implemented"):
         y.sum().backward()
+
+
+@pytest.mark.parametrize("values, ord, norm, grad", [
+    ([1.0, NAN, 3.0], -float("inf"), NAN, [0.0, 0.0, 0.0]),
+    ([2.0, -5.0, 0.5], -float("inf"), 0.5, [0.0, 0.0, 1.0]),
+    ([1.0, float("inf"), 3.0], -1, 0.75, [0.5625, 0.0, 0.0625]),
+    ([-float("inf"), 2.0], -2, 2.0, [0.0, 1.0]),
+])
+def test_vector_norms_at_non_finite_entries_as_pytorch(values, ord, norm, grad):
+    x = t64(values)
+    y = sg.linalg.vector_norm(x, ord)
+    y.backward()
+    assert y.grad_fn.name() == "LinalgVectorNormBackward0"
+    np.testing.assert_allclose(y.item(), norm)
+    np.testing.assert_allclose(x.grad.numpy(), grad)
+
+
+def test_nansum_is_its_own_node():
+    x = sg.tensor([[1.0, NAN, 2.0], [3.0, 4.0, NAN]], requires_grad=True)
+    y = sg.nansum(x, 1)
+    assert y.tolist() == [3.0, 7.0] and y.grad_fn.name() == "NansumBackward0"
+    y.backward(sg.tensor([2.0, 3.0]))
+    assert x.grad.tolist() == [[2.0, 0.0, 2.0], [3.0, 3.0, 0.0]]

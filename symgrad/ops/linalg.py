@@ -1221,8 +1221,6 @@ def linalg_vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=Non
                                "operation does not have an identity")
     if ord == 0:
         r = call(norm0_op, x, dim=d, keepdim=keepdim)
-    elif ord == -float("inf"):
-        r = _rd.amin(x.abs(), () if d is None else d, keepdim)
     else:
         r = call(_rd.norm_op, x, ord=ord if ord in (1, 2) else float(ord), dim=d, keepdim=keepdim)
     return with_out(r, out, "linalg_vector_norm")

@@ -112,9 +112,11 @@ def _norm_vjp(xp, g, ans, a, ord, dim, keepdim):
     if abs(ord) == float("inf"):
         mask = xp.abs(a) == nk
         return xp.where(mask, xp.sign(a) * (gk / xp.sum(mask, axis=dim, keepdims=True)), 0)
-    # a zero entry has gradient 0 (for p < 2, |a|**(p-2) is inf there: 0 * inf)
-    safe = xp.where(a == 0, 1, a)
-    return gk * xp.where((nk == 0) | (a == 0), 0,
+    # a zero entry has gradient 0 (for p < 2, |a|**(p-2) is inf there: 0 * inf);
+    # so has an infinite one for p < 0, as PyTorch (its limit; inf * 0 otherwise)
+    skip = (a == 0) | (xp.abs(a) == float("inf")) if ord < 0 else a == 0
+    safe = xp.where(skip, 1, a)
+    return gk * xp.where((nk == 0) | skip, 0,
                          safe * xp.abs(safe) ** (ord - 2) / xp.where(nk == 0, 1, nk) ** (ord - 1))
 
 
@@ -144,6 +146,9 @@ def _log_softmax_fwd(xp, a, dim):
 
 sum_op = Op("sum", "SumBackward0", _sum_fwd, (_sum_vjp,))
 sum_dim_op = Op("sum_dim", "SumBackward1", _sum_fwd, (_sum_vjp,))
+nansum_op = Op("nansum", "NansumBackward0",
+               lambda xp, a, dim, keepdim: xp.sum(xp.where(xp.isnan(a), 0, a), axis=dim, keepdims=keepdim),
+               (lambda xp, g, ans, a, dim, keepdim: xp.where(xp.isnan(a), 0, _sum_vjp(xp, g, ans, a, dim, keepdim)),))
 mean_op = Op("mean", "MeanBackward0", _mean_fwd, (_mean_vjp,))
 mean_dim_op = Op("mean_dim", "MeanBackward1", _mean_fwd, (_mean_vjp,))
 max_all_op = Op("max_all", "MaxBackward1", lambda xp, a, dim, keepdim: xp.max(a, axis=dim, keepdims=keepdim),
@@ -290,11 +295,16 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 
 @export()
 def nansum(input, dim=None, keepdim=False, *, dtype=None):
-    """Sum treating NaN as zero (integers have none: a plain sum)."""
+    """Sum treating NaN as zero (integers have none: a plain sum).
+
+    >>> import symgrad as sg
+    >>> sg.nansum(sg.tensor([1., float("nan"), 2.]))
+    tensor(3.)
+    """
     if input._data.dtype.kind != "f":
         return sum(input, dim, keepdim, dtype=dtype)
-    from .elementwise import where, isnan
-    return sum(where(isnan(input), 0.0, input), dim, keepdim, dtype=dtype)
+    input = _accumulating(input, dtype)
+    return _as(call(nansum_op, input, dim=dims(dim, input._data.ndim), keepdim=keepdim), dtype)
 
 
 @export()
