@@ -327,6 +327,8 @@ class Tensor:
     def requires_grad(self, v):
         if v and self._node is None and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        if v and self._node is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables.")
         self.requires_grad_(v)
 
     def requires_grad_(self, requires_grad=True):
@@ -410,8 +412,8 @@ class Tensor:
                 else:
                     t._grad = t._grad + g
         hooks = _node_hooks(self)
-        hooks.append(keep)
-        self.__dict__["_kept"] = (hooks, keep)      # moved to the new node by an in-place op
+        hooks[RETAIN] = keep
+        self.__dict__["_kept"] = hooks      # moved to the new node by an in-place op
 
     def register_hook(self, hook):
         """Call ``hook(grad)`` when this tensor's gradient is computed; a
@@ -432,8 +434,9 @@ class Tensor:
             self._hooks[key] = hook
             return _Handle(self._hooks, key)
         hooks = _node_hooks(self)
-        hooks.append(hook)
-        return _Handle(hooks, hook)
+        key = object()
+        hooks[key] = hook
+        return _Handle(hooks, key)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None, check=False):
         """Accumulate d(self)/d(leaf) into each leaf's ``.grad``, as PyTorch;
@@ -595,18 +598,20 @@ class _Handle:
         self._store, self._key = store, key
 
     def remove(self):
-        if isinstance(self._store, dict):
-            self._store.pop(self._key, None)
-        elif self._key in self._store:
-            self._store.remove(self._key)
+        self._store.pop(self._key, None)
+
+
+# the key of retain_grad's hook among a tensor's hooks: it runs after the others, as PyTorch's
+RETAIN = object()
 
 
 def _node_hooks(t):
+    # the hooks of the tensor, by key (a handle removes its own registration)
     node = t.grad_fn
     if node.hooks is None:
         node.hooks = {}
     k = 0 if t._out == -1 else t._out
-    return node.hooks.setdefault(k, [])
+    return node.hooks.setdefault(k, {})
 
 
 def _init(t, arr, node, out):

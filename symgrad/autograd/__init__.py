@@ -16,6 +16,11 @@ def _seq(x):
 
 
 def _root_grads(outputs, grad_outputs, create_graph):
+    for g in grad_outputs:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     grads = []
     for k, (t, g) in enumerate(zip(outputs, grad_outputs)):
         if t._node is None and not t._rg:
@@ -29,8 +34,6 @@ def _root_grads(outputs, grad_outputs, create_graph):
             arr = np.array(1, t._data.dtype).reshape(t._data.shape)     # np.ones is 5x slower at this size
             grads.append(_wrap(arr) if create_graph else arr)
             continue
-        if not isinstance(g, Tensor):
-            g = _wrap(np.asarray(g, t._data.dtype))
         if g._data.shape != t._data.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{k}] has a shape of {g.shape} and output[{k}] "
                                f"has a shape of {t.shape}.")
@@ -63,16 +66,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if ins is not None and not ins:
         raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     for t in ins or ():
-        if t._node is not None:
-            t.retain_grad()         # as PyTorch: a non-leaf input's .grad is filled
-    seeds = grads if grad_tensors is None else \
-        [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in grads]
+        t.retain_grad()         # as PyTorch: a non-leaf input's .grad is filled, and each must require grad
+    seeds = grads
     if check:
         from ..crosscheck import crosscheck
         for t, g in zip(tensors, grads):
             crosscheck(t, None, g, raise_on_mismatch=True)
-    prev = engine._state["grad"]
-    engine._state["grad"] = bool(create_graph)
+    prev = engine._tls.grad
+    engine._tls.grad = bool(create_graph)
     try:
         leaves = None
         if ins is None and not create_graph and len(tensors) == 1:
@@ -81,7 +82,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             engine.run_backward(tensors, roots, retain_graph, create_graph, inputs=ins, accumulate=True,
                                 seeds=seeds)
     finally:
-        engine._state["grad"] = prev
+        engine._tls.grad = prev
     return _gradients(tensors, ins if leaves is None else leaves)
 
 
@@ -103,6 +104,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """
     outs = _seq(outputs)
     ins = _seq(inputs)
+    if not ins:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, but got: "
+                         "allow_unused=False.")
     for t in ins:
         if not t.requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
@@ -112,7 +118,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     roots = _root_grads(outs, gouts, create_graph)
-    seeds = [g if isinstance(g, Tensor) or g is None else _wrap(np.asarray(g)) for g in gouts]
+    seeds = gouts
     with set_grad_enabled(create_graph):
         res = engine.run_backward(outs, roots, retain_graph, create_graph, inputs=ins, accumulate=False,
                                   allow_unused=allow_unused, seeds=seeds)

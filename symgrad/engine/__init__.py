@@ -11,7 +11,7 @@ graph.
 forward and recording; ``backward``: the pass; ``accumulate``: ``.grad``;
 ``inplace``: in-place writes.
 """
-from .mode import (_state, modified, set_symbolic, is_symbolic_enabled, is_grad_enabled,  # noqa: F401
+from .mode import (_state, _tls, modified, set_symbolic, is_symbolic_enabled, is_grad_enabled,  # noqa: F401
                    no_grad, enable_grad, set_grad_enabled, inference_mode)
 from .graph import Node, AccumulateGrad, Contribution, node_class, edge_of, leaves_of, _refresh_view, mark_view  # noqa: F401
 from .record import call, record, broadcast_error  # noqa: F401

@@ -59,10 +59,6 @@ def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
         np.add(cur._data, g, out=cur._data)
         modified(cur)
         written(cur, recorded=False)
-    elif cur._rg:
-        prev = cur
-        leaf._grad = _wrap(cur._data + g)
-        leaf._grad._gsrc = [("tensor", prev), entry]
     else:
         rec = cur._gsrc
         if rec is None:

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import dtypes as _dt
 from ..backends import numpy_ns
-from ..tensor import Tensor, _wrap, _Meta
+from ..tensor import Tensor, _wrap, _Meta, RETAIN
 from .accumulate import _accumulate, _result
 from .graph import Node, Contribution, edge_of
 from .mode import _state
@@ -146,6 +146,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             _accum_edge(buffers, e, g)
     deps, order = _collect(root_edges)
     useful = None if inputs is None else _useful(order, capture)
+    captured = {key[0] for key in capture}      # hooks run only where gradients are needed, as PyTorch
     contrib = None if create_graph or not _state["symbolic"] else \
         Contribution(tuple(root_edges), tuple(seeds or [None] * len(roots)))
     ready = [n for n in order if n not in deps]
@@ -159,7 +160,7 @@ def run_backward(roots, grads, retain_graph=False, create_graph=False, inputs=No
             # zeros for the rules, but None to hooks and to the caller
             missing = () if node.out_meta is None else [k for k, g in enumerate(gbuf) if g is None]
             grads_out = _prepare(node, gbuf, xp)
-            if node.hooks:
+            if node.hooks and (useful is None or node in useful or node in captured):
                 _HOOKED[0] = False
                 grads_out = _run_hooks(node, grads_out, missing)
                 if _HOOKED[0] and contrib is not None:
@@ -253,6 +254,8 @@ def _finish_leaf(leaf, g, conv, contrib):
             if r is not None:
                 g = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
                 hooked = True
+            elif not isinstance(g, Tensor):
+                g = g.copy()        # the hook may keep what it saw: the .grad is apart from it
         if hooked and contrib is not None:
             contrib = Contribution(contrib.roots, contrib.seeds)
             contrib.hooked = True
@@ -316,7 +319,10 @@ def _run_hooks(node, grads_out, missing=()):
     for k, fns in node.hooks.items():
         if k in missing:
             continue
-        for fn in fns:
+        # the hooks there were when the pass reached the node (one that adds or removes
+        # hooks changes the next pass), retain_grad's last, as PyTorch
+        keep = fns.get(RETAIN)
+        for fn in [fn for key, fn in fns.items() if key is not RETAIN] + ([keep] if keep else []):
             g = grads_out[k]
             if g is None:
                 continue
@@ -325,6 +331,8 @@ def _run_hooks(node, grads_out, missing=()):
             if r is not None:
                 grads_out[k] = r if isinstance(g, Tensor) else r._data.copy()     # the caller may hold r
                 _HOOKED[0] = True
+            elif fn is not keep and not isinstance(g, Tensor):
+                grads_out[k] = g.copy()     # the hook may keep what it saw: what flows on (to a .grad) is apart
     return tuple(grads_out)
 
 

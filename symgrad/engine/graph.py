@@ -2,7 +2,7 @@
 over them.  A node holds the skeleton (op, params, edges, input shapes and
 dtypes), which outlives ``backward()``, and the values its rules read."""
 from ..tensor import _clock
-from .mode import _state
+from .mode import _tls
 
 
 class Node:
@@ -107,7 +107,7 @@ def mark_view(r, x, multi):
     once grad mode is on (the write's history would be ambiguous)."""
     if x._base is not None and x._cmeta is not None:
         r._cmeta = x._cmeta
-    elif not _state["grad"]:
+    elif not _tls.grad:
         r._cmeta = "no_grad"
     elif multi:
         r._cmeta = "multi"

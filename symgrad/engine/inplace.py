@@ -3,14 +3,14 @@ node for the target, ``CopySlices`` on the base of a view)."""
 import numpy as np
 
 from .. import dtypes as _dt
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor, _wrap, RETAIN
 from .graph import view_write_error, _refresh_view
-from .mode import _state, modified
+from .mode import _tls, modified
 from .record import record, _forward, _int_scalar
 
 
 def check_inplace(target, others=()):
-    if not _state["grad"]:
+    if not _tls.grad:
         return
     if target._cmeta is not None and (target.requires_grad or target._base.requires_grad or any(
             isinstance(t, Tensor) and t.requires_grad for t in others)):
@@ -89,7 +89,7 @@ def call_inplace(op, target, others, params, overlap_ok=False):
         except ValueError:
             raise RuntimeError(f"output with shape {list(target._data.shape)} doesn't match the broadcast "
                                f"shape {list(out.shape)}") from None
-    rg = _state["grad"] and op.differentiable and any(
+    rg = _tls.grad and op.differentiable and any(
         isinstance(t, Tensor) and (t._node is not None or t._rg or
                                    (t._base is not None and t._base.requires_grad)) for t in inputs)
     snap = None
@@ -182,8 +182,7 @@ def _rebind(target, node, old_base=None):
     # version's, as in PyTorch
     moved = [t for t in (target, target._base) if t is not None and "_kept" in t.__dict__]
     for t in moved:
-        hooks, keep = t.__dict__.pop("_kept")
-        hooks.remove(keep)
+        t.__dict__.pop("_kept").pop(RETAIN)
     _rebind_node(target, node, old_base)
     for t in moved:
         t.retain_grad()

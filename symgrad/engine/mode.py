@@ -1,11 +1,20 @@
 """Grad mode and the global switches recording reads: gradients on or
 off, closed-form bookkeeping, anomaly detection."""
 import functools
+import inspect
+import threading
 
 from ..tensor import _clock
 
 
-_state = {"grad": True, "anomaly": False, "symbolic": True}
+_state = {"anomaly": False, "symbolic": True}
+
+
+class _Local(threading.local):
+    grad = True         # grad mode is each thread's own, and on in a new thread, as PyTorch's
+
+
+_tls = _Local()
 
 
 def modified(t):
@@ -41,27 +50,67 @@ def is_grad_enabled():
     >>> sg.is_grad_enabled()
     True
     """
-    return _state["grad"]
+    return _tls.grad
 
 
 class _GradMode:
-    """Context manager and decorator that sets grad mode, as ``torch.no_grad``."""
+    """Context manager and decorator that sets grad mode, as ``torch.no_grad``;
+    usable as a bare decorator too (``@no_grad``)."""
     _mode = None
 
+    def __new__(cls, orig_func=None):
+        self = object.__new__(cls)
+        return self if orig_func is None else self(orig_func)
+
     def __enter__(self):
-        self._prev = _state["grad"]
-        _state["grad"] = self._mode
+        self._prev = _tls.grad
+        _tls.grad = self._mode
 
     def __exit__(self, *exc):
-        _state["grad"] = self._prev
+        _tls.grad = self._prev
 
     def __call__(self, fn):
+        return _decorated(fn, self._mode)
 
+
+def _decorated(fn, mode):
+    if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
-        def wrapper(*a, **k):
-            with self.__class__():
-                return fn(*a, **k)
-        return wrapper
+        def generator(*a, **k):
+            return (yield from _resumed_in(mode, fn(*a, **k)))
+        return generator
+
+    @functools.wraps(fn)
+    def wrapper(*a, **k):
+        prev = _tls.grad
+        _tls.grad = mode
+        try:
+            return fn(*a, **k)
+        finally:
+            _tls.grad = prev
+    return wrapper
+
+
+def _resumed_in(mode, gen):
+    # each resume of a decorated generator runs in the decorator's mode, and
+    # the caller's code between resumes in its own, as PyTorch's decorators do
+    resume, value = gen.send, None
+    while True:
+        prev = _tls.grad
+        _tls.grad = mode
+        try:
+            item = resume(value)
+        except StopIteration as stop:
+            return stop.value
+        finally:
+            _tls.grad = prev
+        try:
+            value, resume = (yield item), gen.send
+        except GeneratorExit:
+            gen.close()
+            raise
+        except BaseException as exc:
+            value, resume = exc, gen.throw
 
 
 class no_grad(_GradMode):
@@ -97,30 +146,43 @@ class set_grad_enabled(_GradMode):
     False
     """
 
+    def __new__(cls, mode):
+        return object.__new__(cls)
+
     def __init__(self, mode):
-        self._prev = _state["grad"]
+        self._prev = _tls.grad
         self._mode = bool(mode)
-        _state["grad"] = self._mode
+        _tls.grad = self._mode
 
     def __enter__(self):
         pass
 
     def __call__(self, fn):
-        _state["grad"] = self._prev
-
-        @functools.wraps(fn)
-        def wrapper(*a, **k):
-            prev = _state["grad"]
-            _state["grad"] = self._mode
-            try:
-                return fn(*a, **k)
-            finally:
-                _state["grad"] = prev
-        return wrapper
+        _tls.grad = self._prev
+        return _decorated(fn, self._mode)
 
 
-class inference_mode(no_grad):
-    """Alias of ``no_grad`` (symgrad has no separate inference tensors)."""
+class inference_mode(_GradMode):
+    """``no_grad`` (``inference_mode(False)``: grad mode as it is); symgrad
+    has no separate inference tensors."""
+
+    def __new__(cls, mode=True):
+        self = object.__new__(cls)
+        if callable(mode):          # a bare decorator
+            self._mode = False
+            return self(mode)
+        self._mode = False if mode else None
+        return self
 
     def __init__(self, mode=True):
-        self._mode = not mode
+        pass
+
+    def __enter__(self):
+        self._prev = _tls.grad
+        if self._mode is not None:
+            _tls.grad = self._mode
+
+    def __call__(self, fn):
+        if self._mode is None:
+            return fn
+        return _decorated(fn, self._mode)

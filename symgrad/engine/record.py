@@ -8,7 +8,7 @@ from .. import dtypes as _dt
 from ..backends import numpy_ns
 from ..tensor import Tensor, _wrap, _Meta
 from .graph import node_class, _refresh_view
-from .mode import _state
+from .mode import _state, _tls
 
 _FROM_NP = _dt._FROM_NP
 
@@ -60,7 +60,7 @@ def call(op, *inputs, **params):
             a = t._data
             b = t._base
             if b is not None and (t._vbase_node is not b._node or t._cmeta is not None or
-                                  t._node is None and b._rg) and _state["grad"]:
+                                  t._node is None and b._rg) and _tls.grad:
                 _refresh_view(t)        # its base was written in place since: it may require grad now
             if t._node is not None or t._rg:
                 rg = True
@@ -119,7 +119,7 @@ def call(op, *inputs, **params):
             out = np.asarray(out)
         if rule != "keep" and rule != "compare" and out.dtype != npdt:
             out = out.astype(npdt)
-        if rg and _state["grad"]:
+        if rg and _tls.grad:
             if op.differentiable and out.dtype.kind == "f":      # integer results never require grad
                 node = record(op, inputs, params, out)
                 res = _wrap(out, node, -1)
@@ -133,7 +133,7 @@ def call(op, *inputs, **params):
             return res
         return _wrap(out)
     outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
-    if rg and _state["grad"] and op.differentiable:
+    if rg and _tls.grad and op.differentiable:
         node = record(op, inputs, params, outs)
         node.out_meta = tuple((o.shape, _dt._FROM_NP[o.dtype]) for o in outs)
         return _check_outputs(node, tuple(_wrap(o, node, k) if o.dtype.kind == "f" else _wrap(o)

@@ -8,7 +8,7 @@ def with_out(result, out, name):
     """Write ``result`` into ``out`` as PyTorch's ``out=`` does."""
     if out is None:
         return result
-    if engine._state["grad"] and (result.requires_grad or out.requires_grad):
+    if engine._tls.grad and (result.requires_grad or out.requires_grad):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     if result.dtype._cat > out.dtype._cat:        # no silent float -> integer truncation

@@ -158,13 +158,13 @@ def rebuild_view(t):
         cur = b             # a leaf: the edge must reach it, for its .grad
     else:
         cur = _wrap(b._data, b._node, b._out)
-    prev = engine._state["grad"]
-    engine._state["grad"] = True
+    prev = engine._tls.grad
+    engine._tls.grad = True
     try:
         for op, params in view_chain(t):
             cur = call(op, cur, **params)
     finally:
-        engine._state["grad"] = prev
+        engine._tls.grad = prev
     t._node = cur._node
     t._out = cur._out
     t._vbase_node = b._node

@@ -1,0 +1,141 @@
+"""The autograd API around the numbers: hooks (order, removal, what they may
+keep), grad modes (threads, generators, decorators) and the argument checks
+of backward() and grad().  Expected values are PyTorch 2.13's results."""
+import threading
+
+import pytest
+
+import symgrad as sg
+
+
+# ------------------------------------------------------------------- hooks
+def test_a_handle_removes_its_own_registration():
+    x = sg.ones(2, requires_grad=True)
+    y = x * 2
+    triple = lambda g: g * 3  # noqa: E731
+    y.register_hook(triple)
+    y.register_hook(lambda g: g + 1)
+    h3 = y.register_hook(triple)         # the same function twice: remove the second
+    h3.remove()
+    y.sum().backward()
+    assert x.grad.tolist() == [8.0, 8.0]          # ((1 * 3) + 1) * 2
+
+
+def test_hooks_that_change_the_hooks_take_effect_next_pass():
+    x = sg.ones(2, requires_grad=True)
+    y = x * 2
+    handles = []
+    handles.append(y.register_hook(lambda g: handles[0].remove()))
+    y.register_hook(lambda g: g * 4)
+    log = []
+    y.register_hook(lambda g: y.register_hook(lambda g: log.append(1)) and None)
+    y.sum().backward(retain_graph=True)
+    assert x.grad.tolist() == [8.0, 8.0] and log == []
+    y.sum().backward()
+    assert log == [1]
+
+
+def test_retain_grad_keeps_the_gradient_after_every_hook():
+    x = sg.ones(2, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.register_hook(lambda g: g * 10)
+    y.sum().backward()
+    assert y.grad.tolist() == [10.0, 10.0] and x.grad.tolist() == [20.0, 20.0]
+
+
+@pytest.mark.parametrize("through", ["leaf", "non-leaf"])
+def test_what_a_hook_keeps_is_apart_from_grad(through):
+    x = sg.ones(2, requires_grad=True)
+    seen = []
+    if through == "leaf":
+        x.register_hook(seen.append)
+        (x * 3).sum().backward()
+    else:
+        y = x + 0                       # the gradient flows on unchanged into x.grad
+        y.register_hook(seen.append)
+        (y * 3).sum().backward()
+    x.grad.zero_()
+    assert seen[0].tolist() == [3.0, 3.0]
+
+
+def test_hooks_run_only_where_gradients_are_needed():
+    x, z = sg.ones(2, requires_grad=True), sg.ones(2, requires_grad=True)
+    b = z * 3
+    log = []
+    b.register_hook(log.append)
+    b.retain_grad()
+    sg.autograd.grad((x * b).sum(), x)
+    assert log == [] and b.grad is None
+
+
+def test_an_assigned_grad_that_requires_grad_is_added_to_in_place():
+    x = sg.ones(2, requires_grad=True)
+    g0 = sg.ones(2, requires_grad=True)
+    x.grad = g0
+    (x * 2).sum().backward()
+    assert x.grad is g0 and g0.tolist() == [3.0, 3.0] and g0.requires_grad
+
+
+# ---------------------------------------------------------------- grad modes
+def test_grad_mode_is_each_threads_own():
+    x = sg.ones(2, requires_grad=True)
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append((x * 2).requires_grad))
+    with sg.no_grad():
+        worker.start()
+        worker.join()
+    assert seen == [True] and sg.is_grad_enabled()
+
+
+def test_decorated_generators_run_in_the_decorators_mode():
+    x = sg.ones(2, requires_grad=True)
+
+    @sg.no_grad()
+    def steps():
+        yield (x * 2).requires_grad
+        yield (x * 2).requires_grad
+
+    it = steps()
+    assert next(it) is False
+    assert (x * 2).requires_grad           # the caller's code between resumes keeps its own mode
+    assert next(it) is False
+
+
+def test_bare_decorators_and_inference_mode_false():
+    x = sg.ones(2, requires_grad=True)
+
+    @sg.no_grad
+    def off():
+        return (x * 2).requires_grad
+
+    @sg.inference_mode(False)
+    def as_is():
+        return (x * 2).requires_grad
+
+    @sg.inference_mode
+    def inference():
+        return (x * 2).requires_grad
+
+    assert (off(), as_is(), inference()) == (False, True, False)
+
+
+# ------------------------------------------------------------ argument checks
+@pytest.mark.parametrize("call, error, text", [
+    (lambda x: sg.autograd.backward([(x * 2).sum(), (x * 3).sum()], [sg.tensor(1.0)]), RuntimeError,
+     "got 2 tensors and 1 gradients"),
+    (lambda x: sg.autograd.grad([(x * 2).sum(), (x * 3).sum()], x, [sg.tensor(1.0)]), RuntimeError,
+     "got 2 tensors and 1 gradients"),
+    (lambda x: (x * 2).backward([1.0, 1.0]), TypeError, "gradients can be either Tensors or None, but got float"),
+    (lambda x: sg.autograd.grad((x * 2).sum(), []), RuntimeError,
+     "`inputs` argument to `grad\\(\\)` cannot be empty."),
+    (lambda x: (x * 2).sum().backward(inputs=[sg.ones(2)]), RuntimeError,
+     "can't retain_grad on Tensor that has requires_grad=False"),
+    (lambda x: sg.autograd.grad((x * 2).sum(), x, materialize_grads=True, allow_unused=False), ValueError,
+     "Expected allow_unused to be True or not passed when materialize_grads=True, but got: allow_unused=False."),
+    (lambda x: setattr(x * 2, "requires_grad", True), RuntimeError,
+     "you can only change requires_grad flags of leaf variables.$"),
+])
+def test_argument_errors_as_pytorch(call, error, text):
+    with pytest.raises(error, match=text):
+        call(sg.ones(2, requires_grad=True))
