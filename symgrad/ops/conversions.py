@@ -5,6 +5,7 @@ from .table import export
 from ..tensor import Tensor, _wrap, _clock, check_device, device as _device
 from .. import dtypes as _dt
 from .. import engine
+from .shape import copy_op, zero_op, fill_op, normal_op, uniform_op
 
 
 @export(function=False)
@@ -72,7 +73,6 @@ def zero_(self):
     >>> sg.ones(2).zero_()
     tensor([0., 0.])
     """
-    from .shape import zero_op
     return _fill(self, 0, zero_op)
 
 
@@ -84,7 +84,6 @@ def fill_(self, value):
     >>> sg.zeros(2).fill_(3)
     tensor([3., 3.])
     """
-    from .shape import fill_op
     return _fill(self, value, fill_op)
 
 
@@ -92,8 +91,10 @@ def _fill(self, value, op, overlap_ok=True):
     # overlap_ok: fill_ and zero_ may write one value into elements sharing memory; t[key] = v may not
     if self._node is None and self._base is None and not self._rg and not isinstance(value, Tensor):
         # a tensor outside any graph (a .grad, its .data): nothing to check or record
-        a = self._data
-        (a if a.flags.writeable else engine.destination(self, overlap_ok))[...] = value
+        try:
+            self._data[...] = value
+        except ValueError:          # read-only: a view of an expanded tensor
+            engine.destination(self, overlap_ok)[...] = value
         self._vc[0] += 1
         _clock[0] += 1
         if self._gsrc is not None:          # written() inline: this is the seed loop's zero_
@@ -101,7 +102,6 @@ def _fill(self, value, op, overlap_ok=True):
         return self
     v = value.item() if isinstance(value, Tensor) and not value.requires_grad else value
     if isinstance(v, Tensor):
-        from .shape import copy_op
         return engine.call_inplace(copy_op, self, (v,), {})
     engine.check_inplace(self)
     if self._node is not None or (self._base is not None and self._base.requires_grad):
@@ -128,7 +128,6 @@ def uniform_(self, a=0.0, b=1.0, generator=None):
     tensor(True)
     """
     from ..creation import _rng
-    from .shape import uniform_op
     return _random_fill(self, (generator or _rng[0]).uniform(a, b, self._data.shape), uniform_op)
 
 
@@ -141,7 +140,6 @@ def normal_(self, mean=0.0, std=1.0, generator=None):
     tensor(True)
     """
     from ..creation import _rng
-    from .shape import normal_op
     return _random_fill(self, mean + std * (generator or _rng[0]).standard_normal(self._data.shape), normal_op)
 
 
