@@ -5,7 +5,8 @@ import numpy as np
 
 from . import dtypes as _dt
 from .tensor import Tensor, Size, _wrap, check_device, GIVEN_NAMES
-from .ops.table import export
+from .ops.table import export, Op
+from . import engine
 
 _rng = [np.random.default_rng()]
 
@@ -94,7 +95,7 @@ def _unwrap(x, from_grad):
         x._scalar()
         if x.requires_grad:
             from_grad.append(True)
-        return x._data
+        return x._data.reshape(())
     if isinstance(x, (list, tuple)):
         return [_unwrap(y, from_grad) for y in x]
     return x
@@ -179,8 +180,8 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 @export(method=False)
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with an ndarray or tensor when possible."""
-    if isinstance(data, Tensor) and (dtype is None or dtype is data.dtype):
-        return data
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)       # a conversion keeps the graph
     if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype):
         return from_numpy(data)
     return tensor(data, dtype=dtype, device=device)
@@ -389,11 +390,27 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     g = generator or _rng[0]
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    if isinstance(std, Tensor):
+        if (s < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif s < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {s:g}")
     if size is None:
         size = np.broadcast_shapes(np.shape(m), np.shape(s))
     dt = dtype or (mean.dtype if isinstance(mean, Tensor) else std.dtype if isinstance(std, Tensor)
                    else _dt.get_default_dtype())
-    return _finish((m + s * g.standard_normal(tuple(size))).astype(dt.np), requires_grad, None, device)
+    if dt.np.kind != "f":
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{dt.scalar_name}\'')
+    sample = (m + s * g.standard_normal(tuple(size))).astype(dt.np)
+    grads = [isinstance(v, Tensor) and v.requires_grad for v in (mean, std)]
+    if any(grads) and engine.is_grad_enabled():
+        # as PyTorch: recorded, passing zero gradients back to the mean and std
+        return engine.call(_NORMAL[grads[0] + 2 * grads[1]], mean, std, sample=sample)
+    return _finish(sample, requires_grad, None, device)
+
+
+_NORMAL = {k: Op(f"normal_sample{k}", f"NormalBackward{k}", lambda xp, mean, std, sample: sample,
+                 (lambda xp, g, ans, mean, std, sample: xp.zeros_like(g),) * 2) for k in (1, 2, 3)}
 
 
 @export(method=False)

@@ -10,6 +10,17 @@ from ..creation import from_numpy, tensor
 import numpy as np
 
 
+def _mT(self):
+    nd = self._data.ndim
+    if nd == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    if nd == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+        return self
+    return shape.transpose(self, -2, -1)
+
+
 def numpy_T(self):
     nd = self._data.ndim
     if nd == 0:
@@ -103,5 +114,5 @@ def attach():
         setattr(Tensor, k, v)
     Tensor.__hash__ = object.__hash__          # identity, at C speed (__eq__ is elementwise)
     Tensor.T = property(numpy_T)
-    Tensor.mT = property(lambda self: sh.transpose(self, -2, -1))
+    Tensor.mT = property(_mT)
 

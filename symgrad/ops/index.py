@@ -80,6 +80,8 @@ def index_select(input, dim, index):
         if idx[0] != 0:
             raise IndexError("index out of range in self")
         return call(index_select_op, input, dim=d, index=None)
+    if idx.size and (idx.min() < 0 or idx.max() >= input._data.shape[d]):
+        raise IndexError("index out of range in self")
     return call(index_select_op, input, dim=d, index=idx)
 
 
@@ -92,6 +94,8 @@ def gather(input, dim, index, *, sparse_grad=False):
     tensor([[1, 1],
             [4, 3]])
     """
+    if input._data.ndim == 1 and not index._data.ndim:      # as PyTorch: one position, a 0-d result
+        return gather(input, dim, index.reshape(1)).reshape(())
     if index._data.ndim != input._data.ndim and (input._data.ndim or index._data.ndim > 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     d, idx = _along(input, dim, index, "gather")
@@ -127,8 +131,17 @@ def _scatter(run, input, dim, index, src, value, reduce, name):
         return _scatter(_recorded(flat), flat, 0, one, src, value, reduce, name).reshape(())
     if src is None:
         src = value
+    if idx.ndim != input._data.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
     if isinstance(src, Tensor):
-        src = src.to(input.dtype)
+        if src.dtype is not input.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        if src._data.ndim != idx.ndim:
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        if any(i > n or (k != d and i > m) for k, (i, n, m) in
+               enumerate(zip(idx.shape, src._data.shape, input._data.shape))):
+            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self {list(input.shape)} apart "
+                               f"from dimension {d} and to be no larger size than src {list(src.shape)}")
     if name.startswith("scatter_add"):
         return run(scatter_add_op, (src,), {"dim": d, "index": idx})
     if reduce is not None:

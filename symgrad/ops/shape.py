@@ -4,6 +4,8 @@ A view op's entry also carries ``view=put``, the functional inverse that
 writes a new value of the view back into its base; in-place ops on views use
 it (through ``copy_slices``) so their gradients reach the base.
 """
+import math
+
 import numpy as np
 
 from .table import Op, export
@@ -278,7 +280,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     if s == e:
         return input
     shp = input._data.shape
-    return reshape(input, shp[:s] + (-1,) + shp[e + 1:])
+    return reshape(input, shp[:s] + (math.prod(shp[s:e + 1]),) + shp[e + 1:])
 
 
 @export()
@@ -286,6 +288,10 @@ def unflatten(input, dim, sizes):
     """Split one dim into ``sizes``."""
     d = _wrapdim(dim, input._data.ndim)
     shp = input._data.shape
+    sizes = [int(k) for k in sizes]
+    if -1 in sizes:         # inferred from the dim alone (so an empty dim unflattens too)
+        known = math.prod(k for k in sizes if k != -1)
+        sizes[sizes.index(-1)] = shp[d] // known if known else 0
     return reshape(input, shp[:d] + tuple(sizes) + shp[d + 1:])
 
 
@@ -453,8 +459,8 @@ def t(input):
 def movedim(input, source, destination):
     """Move dims from ``source`` to ``destination``."""
     nd = input._data.ndim
-    src = [source] if isinstance(source, int) else list(source)
-    dst = [destination] if isinstance(destination, int) else list(destination)
+    src = [source] if isinstance(source, (int, np.integer)) else list(source)
+    dst = [destination] if isinstance(destination, (int, np.integer)) else list(destination)
     if len(src) != len(dst):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src}) and destination ({dst}) "
                            "must have the same number of elements")
@@ -594,12 +600,18 @@ def _tile_vjp(xp, g, ans, a, reps):
 repeat_op = Op("repeat", "RepeatBackward0", _tile_fwd, (_tile_vjp,))
 
 
+# a size of None: a legacy empty input (shape (0,)), which PyTorch's cat skips
+# whatever the other inputs' shapes, and whose gradient is empty
 def _cat_vjp(xp, k, g, ans, *ts, dim, sizes):
-    start = sum(sizes[:k])
+    if sizes[k] is None:
+        return xp.reshape(g, (-1,))[:0]
+    start = sum(s for s in sizes[:k] if s is not None)
     return g[(slice(None),) * dim + (slice(start, start + sizes[k]),)]
 
 
-cat_op = Op("cat", "CatBackward0", lambda xp, *ts, dim, sizes: xp.concatenate(ts, axis=dim), _cat_vjp)
+cat_op = Op("cat", "CatBackward0",
+            lambda xp, *ts, dim, sizes: xp.concatenate([t for t, n in zip(ts, sizes) if n is not None], axis=dim),
+            _cat_vjp)
 stack_op = Op("stack", "StackBackward0", lambda xp, *ts, dim: xp.stack(ts, axis=dim),
               lambda xp, k, g, ans, *ts, dim: g[(slice(None),) * dim + (k,)])
 
@@ -650,14 +662,15 @@ def to_dtype(input, dtype, copy=False):
 
 
 @export()
-def flip(input, dims):
+def flip(input, *args, dims=None):
     """Reverse the order of elements along ``dims`` (a copy).
 
     >>> import symgrad as sg
     >>> sg.tensor([1, 2, 3]).flip(0)
     tensor([3, 2, 1])
     """
-    ds = _dims(list(dims) if isinstance(dims, (list, tuple)) else [dims], input._data.ndim)
+    dims = _shape_args(args if dims is None else (dims,))
+    ds = _dims(list(dims), input._data.ndim)
     return call(flip_op, input, dims=ds or ())
 
 
@@ -692,8 +705,14 @@ def repeat(self, *sizes):
 
 
 @export()
-def tile(input, dims):
-    reps = tuple(dims)
+def tile(input, *args, dims=None):
+    """``repeat`` with ``dims`` padded with leading 1s to the tensor's dims.
+
+    >>> import symgrad as sg
+    >>> sg.tensor([[1, 2]]).tile(2)
+    tensor([[1, 2, 1, 2]])
+    """
+    reps = _shape_args(args if dims is None else (dims,))
     reps = (1,) * (input._data.ndim - len(reps)) + reps
     return repeat(input, *reps)
 
@@ -709,10 +728,14 @@ def cat(tensors, dim=0, *, out=None):
     tensors = [t for t in tensors]
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    ref = next((t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)), tensors[0])
+    legacy = [t._data.shape == (0,) for t in tensors]
+    ref = next((t for t, e in zip(tensors, legacy) if not e), tensors[0])
     d = _wrapdim(dim, ref._data.ndim)
-    tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
+    if all(legacy):
+        legacy = [False] * len(tensors)
     for k, t in enumerate(tensors):
+        if legacy[k]:
+            continue
         if t._data.ndim != ref._data.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {ref._data.ndim} and {t._data.ndim}")
         for j, (a, b) in enumerate(zip(t._data.shape, ref._data.shape)):
@@ -723,8 +746,11 @@ def cat(tensors, dim=0, *, out=None):
     for t in tensors[1:]:
         dt = _dt.promote_types(dt, t.dtype)
     tensors = [to_dtype(t, dt) for t in tensors]
-    sizes = tuple(t._data.shape[d] for t in tensors)
-    return with_out(call(cat_op, *tensors, dim=d, sizes=sizes), out, "cat")
+    sizes = tuple(None if e else t._data.shape[d] for t, e in zip(tensors, legacy))
+    r = call(cat_op, *tensors, dim=d, sizes=sizes)
+    if not r._data.flags.c_contiguous:      # numpy keeps transposed inputs' layout; PyTorch's result is contiguous
+        r._data = np.ascontiguousarray(r._data)
+    return with_out(r, out, "cat")
 
 
 concat = export("concat", method=False)(cat)
@@ -752,12 +778,17 @@ def stack(tensors, dim=0, *, out=None):
     for t in tensors[1:]:
         dt = _dt.promote_types(dt, t.dtype)
     tensors = [to_dtype(t, dt) for t in tensors]
-    return with_out(call(stack_op, *tensors, dim=d), out, "stack")
+    r = call(stack_op, *tensors, dim=d)
+    if not r._data.flags.c_contiguous:
+        r._data = np.ascontiguousarray(r._data)
+    return with_out(r, out, "stack")
 
 
 @export(method=False)
 def hstack(tensors):
-    tensors = list(tensors)
+    tensors = [t.reshape(1) if not t._data.ndim else t for t in tensors]     # atleast_1d
+    if not tensors:
+        raise RuntimeError("hstack expects a non-empty TensorList")
     return cat(tensors, 0 if tensors[0]._data.ndim == 1 else 1)
 
 
@@ -797,8 +828,9 @@ def split(tensor, split_size_or_sections, dim=0):
     """
     d = _wrapdim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
-    if isinstance(split_size_or_sections, int):
-        s = split_size_or_sections
+    single = isinstance(split_size_or_sections, (int, np.integer))
+    if single:
+        s = int(split_size_or_sections)
         if s <= 0 and n:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
         sizes = tuple(min(s, n - i) for i in range(0, n, s)) if n else (0,)
@@ -807,7 +839,7 @@ def split(tensor, split_size_or_sections, dim=0):
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
                                f"size at dimension {d}), but got split_sizes={list(sizes)}")
-    op = split_op if isinstance(split_size_or_sections, int) else split_with_sizes_op
+    op = split_op if single else split_with_sizes_op
     params = {"dim": d, "sizes": sizes}
     return _multi_view(engine.call(op, tensor, **params), tensor, op, params)
 

@@ -1,0 +1,87 @@
+"""Shape ops and creation at their edges, as PyTorch 2.13 defines them:
+legacy empty inputs of cat, layouts of joins, argument forms, scatter's
+checks, and creation that keeps the graph.  Expected values are PyTorch's
+printed results."""
+import numpy as np
+import pytest
+
+import symgrad as sg
+
+
+def test_cat_skips_legacy_empty_inputs_but_promotes_and_differentiates_them():
+    a = sg.ones(2, 3, requires_grad=True)
+    e = sg.zeros(0, dtype=sg.float64, requires_grad=True)
+    c = sg.cat([a, e], 1)
+    assert c.shape == (2, 3) and c.dtype is sg.float64
+    c.sum().backward()
+    assert e.grad.shape == (0,) and a.grad.tolist() == [[1.0] * 3] * 2
+    assert sg.cat([sg.zeros(0), sg.zeros(0)]).shape == (0,)
+
+
+def test_joins_of_transposed_inputs_are_contiguous():
+    x = sg.zeros(2, 3).t()
+    for r in (sg.cat([x]), sg.stack([x, x])):
+        assert r.is_contiguous()
+        r.view(-1)
+
+
+def test_argument_forms_pytorch_takes():
+    x = sg.arange(6.).reshape(2, 3)
+    assert x.flip(0, 1).tolist() == [[5., 4., 3.], [2., 1., 0.]]
+    assert sg.flip(x, dims=(0,)).tolist() == [[3., 4., 5.], [0., 1., 2.]]
+    assert x.tile(2).shape == (2, 6) and x.tile(2, 1).shape == (4, 3) and sg.tile(x, (2, 1)).shape == (4, 3)
+    assert [c.tolist() for c in sg.arange(4).chunk(np.int64(2))] == [[0, 1], [2, 3]]
+    assert x.movedim(np.int64(0), 1).shape == (3, 2)
+    assert sg.hstack([sg.tensor(1.), sg.tensor(2.)]).tolist() == [1., 2.]
+    assert sg.zeros(0, 4, 1).flatten(1).shape == (0, 4)
+    assert sg.zeros(0, 4).unflatten(1, (-1, 2)).shape == (0, 2, 2)
+    assert sg.tensor([5., 6.]).gather(0, sg.tensor(1)).item() == 6.
+
+
+def test_mT_as_pytorch():
+    with pytest.warns(UserWarning, match="Tensor.mT is deprecated on 0-D tensors"):
+        assert sg.tensor(1.).mT.item() == 1.
+    with pytest.raises(RuntimeError, match="tensor.mT is only supported on matrices or batches of matrices. Got 1-D"):
+        sg.tensor([1., 2.]).mT
+
+
+@pytest.mark.parametrize("call, text", [
+    (lambda: sg.zeros(3).scatter(0, sg.tensor([0, 1]), sg.tensor([9.])),
+     r"Expected index \[2\] to be no larger than self \[3\] apart from dimension 0 and to be no larger size than "
+     r"src \[1\]"),
+    (lambda: sg.zeros(2, 2).scatter(1, sg.tensor([0]), sg.tensor([9.])),
+     "Index tensor must have the same number of dimensions as self tensor"),
+    (lambda: sg.zeros(3).scatter(0, sg.tensor([0]), sg.tensor([9.], dtype=sg.float64)),
+     r"scatter\(\): Expected self.dtype to be equal to src.dtype"),
+    (lambda: sg.zeros(3).scatter_add(0, sg.tensor([0]), sg.tensor([9.], dtype=sg.float64)),
+     r"scatter\(\): Expected self.dtype to be equal to src.dtype"),
+])
+def test_scatter_checks_as_pytorch(call, text):
+    with pytest.raises(RuntimeError, match=text):
+        call()
+
+
+def test_index_select_refuses_negative_indices():
+    with pytest.raises(IndexError, match="index out of range in self"):
+        sg.arange(3.).index_select(0, sg.tensor([-1]))
+
+
+def test_creation_from_tensors_keeps_values_and_graph():
+    assert sg.tensor([sg.tensor([1]), sg.tensor([2])]).shape == (2,)     # one-element tensors are numbers
+    t = sg.ones(2, requires_grad=True)
+    u = sg.as_tensor(t, dtype=sg.float64)
+    assert u.grad_fn.name() == "ToCopyBackward0"
+    u.sum().backward()
+    assert t.grad.tolist() == [1., 1.]
+
+
+def test_normal_with_tensor_arguments_is_recorded_with_zero_gradients():
+    m, s = sg.zeros(2, requires_grad=True), sg.ones(2, requires_grad=True)
+    assert [sg.normal(*a).grad_fn.name() for a in ((m, 1.), (0., s), (m, s))] == [
+        "NormalBackward1", "NormalBackward2", "NormalBackward3"]
+    sg.normal(m, s).sum().backward()
+    assert m.grad.tolist() == [0., 0.] and s.grad.tolist() == [0., 0.]
+    with pytest.raises(RuntimeError, match="normal expects std >= 0.0, but found std -1"):
+        sg.normal(0., -1., size=(2,))
+    with pytest.raises(RuntimeError, match="normal expects all elements of std >= 0.0"):
+        sg.normal(sg.zeros(2), sg.tensor([1., -1.]))
