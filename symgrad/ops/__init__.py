@@ -38,7 +38,7 @@ def attach():
     """Attach every registered method and operator to ``Tensor``."""
     for name, fn in METHODS.items():
         setattr(Tensor, name, fn)
-    ew, sh = elementwise, shape
+    ew = elementwise
 
     def rsub(self, other):
         return ew.rsub(self, other)
