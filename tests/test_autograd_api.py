@@ -139,3 +139,81 @@ def test_bare_decorators_and_inference_mode_false():
 def test_argument_errors_as_pytorch(call, error, text):
     with pytest.raises(error, match=text):
         call(sg.ones(2, requires_grad=True))
+
+
+# ------------------------------------------------------------ custom Functions
+class _MulInPlace(sg.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, k):
+        ctx.k = k
+        x.mul_(k)
+        ctx.mark_dirty(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.k, None
+
+
+def test_mark_dirty_gives_the_input_the_functions_history():
+    a = sg.tensor([1., 2.], requires_grad=True)
+    y = a * 1
+    v = y._version
+    assert _MulInPlace.apply(y, 3.0) is y
+    assert y._version == v + 2 and y.grad_fn.name() == "_MulInPlaceBackward" and y.tolist() == [3., 6.]
+    (y * y).sum().backward()
+    assert a.grad.tolist() == [18., 36.]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad has been used in an in-place"):
+        _MulInPlace.apply(a, 2.0)
+
+
+def test_apply_binds_keyword_arguments_and_setup_context_defaults():
+    class Scale(sg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k=2.0):
+            return x * k
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2, None
+
+    class Scale2(sg.autograd.Function):
+        @staticmethod
+        def forward(x, k=2.0):
+            return x * k
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.k = inputs[1]
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.k, None
+
+    x = sg.ones(2, requires_grad=True)
+    assert Scale.apply(x, k=3.0).tolist() == [3., 3.] and Scale.apply(x).tolist() == [2., 2.]
+    Scale2.apply(x, k=5.0).sum().backward()
+    assert x.grad.tolist() == [5., 5.] and Scale2.apply(x).tolist() == [2., 2.]
+
+
+def test_saved_tensors_free_and_version_checks_as_pytorch():
+    class Twice(sg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2             # never reads what it saved
+
+    x = sg.ones(2, requires_grad=True)
+    y = Twice.apply(x)
+    y.sum().backward()
+    y.sum().backward()               # nothing freed is read: allowed, as PyTorch
+    assert x.grad.tolist() == [4., 4.]
+    w = x * 1
+    z = Twice.apply(w)
+    w.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.grad_fn.saved_tensors

@@ -9,6 +9,7 @@ checks, freeing after ``backward()`` and anomaly detection work as for any
 built-in op.
 """
 import functools
+import inspect
 import weakref
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from .. import engine
 from ..ops.table import Op
 from ..tensor import Tensor, _wrap
+from ..engine.backward import _raise_modified
 
 
 class FunctionCtx:
@@ -41,6 +43,7 @@ class FunctionCtx:
         self.materialize_grads = True
         self._to_save = ()
         self._non_diff = ()
+        self._dirty = ()
         self._refs = None      # where each saved tensor lives once the node exists
         self._node = None      # weak: the node owns the ctx
 
@@ -61,6 +64,9 @@ class FunctionCtx:
         node = self._node() if self._node is not None else None
         if node is None or node.freed:
             raise RuntimeError(engine._FREED)
+        for vc, ver, k in node.checks:      # a saved tensor written in place since: PyTorch's error
+            if vc[0] != ver:
+                _raise_modified(node, vc[0], ver, k)
         out = []
         for ref in self._refs:
             if ref is None:
@@ -85,9 +91,9 @@ class FunctionCtx:
         self.materialize_grads = bool(value)
 
     def mark_dirty(self, *tensors):
-        """Not supported: symgrad's custom Functions are out-of-place."""
-        raise NotImplementedError("symgrad: in-place custom Functions (ctx.mark_dirty) are not supported; "
-                                  "return a new tensor from forward instead")
+        """Inputs ``forward`` modified in place (and returns): they take the
+        Function's node as their history, as PyTorch's in-place ops."""
+        self._dirty = tensors
 
 
 class BackwardCFunction(engine.Node):
@@ -224,17 +230,28 @@ class Function:
                                   "autograd.Function to use it with backward mode AD.")
 
     @classmethod
-    def apply(cls, *args):
+    def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when an input requires grad, record a
-        ``<Name>Backward`` node for the outputs."""
+        ``<Name>Backward`` node for the outputs.  Keyword arguments are bound
+        to ``forward``'s parameters (with ``setup_context``, defaults too)."""
+        setup = cls.setup_context is not Function.setup_context
+        if kwargs or setup:
+            args = _bound(cls.forward, args, kwargs, setup)
         rg = engine.is_grad_enabled() and any(isinstance(a, Tensor) and a.requires_grad for a in args)
         ctx = FunctionCtx(tuple(rg and isinstance(a, Tensor) and a.requires_grad for a in args))
         with engine.no_grad():
-            if cls.setup_context is not Function.setup_context:
+            if setup:
                 out = cls.forward(*args)
                 cls.setup_context(ctx, args, out)
             else:
                 out = cls.forward(ctx, *args)
+        dirty = ctx._dirty
+        for t in dirty:
+            engine.modified(t)
+            if rg and t._node is None and t._rg:
+                raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+            if rg and t._base is not None:
+                raise NotImplementedError("symgrad: ctx.mark_dirty on a view is not supported; clone() it first")
         if not rg:
             return out
         is_tuple = isinstance(out, tuple)
@@ -244,8 +261,8 @@ class Function:
         for j, o in enumerate(outs):
             # a returned input or view gets its own tensor, so attaching the
             # node cannot change the input's history
-            if isinstance(o, Tensor) and (o._base is not None or o._node is not None or o._rg
-                                          or any(o is a for a in args)):
+            if isinstance(o, Tensor) and not any(o is t for t in dirty) and (
+                    o._base is not None or o._node is not None or o._rg or any(o is a for a in args)):
                 new = _wrap(o._data)
                 ctx._non_diff = tuple(new if o is t else t for t in ctx._non_diff)
                 ctx._to_save = tuple(new if o is t else t for t in ctx._to_save)
@@ -259,6 +276,15 @@ class Function:
                 o._node = node
                 o._out = j if is_tuple else -1
         return tuple(outs) if is_tuple else outs[0]
+
+
+def _bound(forward, args, kwargs, defaults):
+    # the arguments as forward's positional ones (after ctx, for the ctx style)
+    b = inspect.signature(forward).bind(*(args if defaults else (None,) + args), **kwargs)
+    if defaults:
+        b.apply_defaults()
+        return b.args
+    return b.args[1:]
 
 
 def _record(cls, ctx, args, outs, is_tuple):
