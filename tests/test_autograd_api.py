@@ -217,3 +217,29 @@ def test_saved_tensors_free_and_version_checks_as_pytorch():
     w.add_(1)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         z.grad_fn.saved_tensors
+
+
+def test_version_errors_name_a_function_by_its_class():
+    class F(sg.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x * 2
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, g):
+            y, = ctx.saved_tensors
+            return g * y
+
+    y = F.apply(sg.ones(2, requires_grad=True))
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="which is output 0 of F, is at version 1"):
+        y.sum().backward()
+
+
+def test_an_expanded_grad_is_not_accumulated_into():
+    x = sg.ones(2, requires_grad=True)
+    x.grad = sg.zeros(1).expand(2)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+        (x * 2).sum().backward()

@@ -5,7 +5,7 @@ from weakref import ref as _weakref
 import numpy as np
 
 from ..tensor import _wrap
-from .inplace import call_inplace, written
+from .inplace import call_inplace, written, OVERLAP
 from .mode import modified
 
 
@@ -65,6 +65,8 @@ def _accumulate(leaf, g, create_graph, contrib=None, taken=None):
             # a gradient the user assigned: its closed form is known only if it is zero
             rec = cur._gsrc = [("const", 0) if not cur._data.any() else ("unknown",)]
         d = cur._data
+        if not d.flags.writeable:       # an expanded tensor assigned as .grad
+            raise RuntimeError(OVERLAP)
         if d.ndim:
             np.add(d, g, out=d)
         else:

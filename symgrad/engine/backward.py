@@ -31,7 +31,8 @@ def _short_name(node):
     if name == "CopySlices":
         return "symgrad::autograd::CopySlices"
     cut = name.rfind("Backward")
-    return name[:cut] if cut > 0 and name[cut + 8:].isdigit() else name
+    custom = hasattr(node.op, "backward_node") and name.endswith("Backward")     # a Function's node: F
+    return name[:cut] if cut > 0 and (name[cut + 8:].isdigit() or custom) else name
 
 
 def _raise_modified(node, now, ver, k):

@@ -28,7 +28,7 @@ def check_inplace(target, others=()):
         b = v = v._vsrc
 
 
-_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
             "location. Please clone() the tensor before performing the operation.")
 
 
@@ -41,7 +41,7 @@ def destination(t, overlap_ok=False):
     if a.flags.writeable:
         return a
     if not overlap_ok and any(s == 0 and n > 1 for s, n in zip(a.strides, a.shape)):
-        raise RuntimeError(_OVERLAP)
+        raise RuntimeError(OVERLAP)
     owner = a
     while isinstance(owner.base, np.ndarray):
         owner = owner.base
