@@ -85,3 +85,29 @@ def test_normal_with_tensor_arguments_is_recorded_with_zero_gradients():
         sg.normal(0., -1., size=(2,))
     with pytest.raises(RuntimeError, match="normal expects all elements of std >= 0.0"):
         sg.normal(sg.zeros(2), sg.tensor([1., -1.]))
+
+
+@pytest.mark.parametrize("call", [
+    lambda x: x.view(2.0, 3), lambda x: x.reshape(2.0, 3), lambda x: x.repeat(2.7), lambda x: x.permute(1.0, 0),
+    lambda x: x.view(True, 6), lambda x: x.tile(2.0), lambda x: x.flip(0.0), lambda x: x.sum(1.0),
+    lambda x: x.transpose(True, 0), lambda x: x.narrow(1, 0.5, 1),
+])
+def test_sizes_and_dims_must_be_ints(call):
+    # a float was truncated silently (repeat(2.7) repeated twice); PyTorch refuses
+    with pytest.raises(TypeError):
+        call(sg.zeros(2, 3))
+
+
+def test_integer_like_sizes_are_taken():
+    x = sg.zeros(2, 3)
+    assert x.view(sg.tensor(2), np.int64(3)).shape == (2, 3) and x.repeat(sg.tensor(2), 1).shape == (4, 3)
+
+
+@pytest.mark.parametrize("args, error, text", [
+    ((0, 1, -1), RuntimeError, r"narrow\(\): length must be non-negative."),
+    ((0, 6, 1), IndexError, r"start out of range \(expected to be in range of \[-5, 5\], but got 6\)"),
+    ((0, 4, 2), RuntimeError, r"start \(4\) \+ length \(2\) exceeds dimension size \(5\)."),
+])
+def test_narrow_checks_as_pytorch(args, error, text):
+    with pytest.raises(error, match=text):
+        sg.arange(5).narrow(*args)

@@ -197,7 +197,16 @@ def _infer_shape(shape, numel):
 def _shape_args(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = shape[0]
-    return tuple(int(s) for s in shape)
+    out = []
+    for k, s in enumerate(shape):
+        if type(s) is not int:
+            # numpy ints and integer 0-d tensors are sizes; floats and bools are not (PyTorch's TypeError)
+            if isinstance(s, bool) or not hasattr(s, "__index__"):
+                raise TypeError(f"argument must be tuple of ints, but found element of type {type(s).__name__} "
+                                f"at pos {k}")
+            s = s.__index__()
+        out.append(s)
+    return tuple(out)
 
 
 @export(function=False)
@@ -552,10 +561,14 @@ def narrow(input, dim, start, length):
     """
     d = _wrapdim(dim, input._data.ndim)
     n = input._data.shape[d]
-    start = int(start)
+    start, length = _shape_args((start, length))
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
     if start < 0:
         start += n
-    if start < 0 or start + length > n:
+    if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     # always a slice node, whole or not, as PyTorch's narrow
     return view_call(getitem_op, input, key=(slice(None),) * d + (slice(start, start + length), Ellipsis),
