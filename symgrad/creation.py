@@ -235,8 +235,11 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, name
     >>> sg.full((2,), 7)
     tensor([7, 7])
     """
-    dt = dtype or (fill_value.dtype if isinstance(fill_value, Tensor) else _infer_dtype(fill_value))
-    v = fill_value.item() if isinstance(fill_value, Tensor) else fill_value
+    if isinstance(fill_value, Tensor) and fill_value._data.ndim:
+        raise TypeError("full(): argument 'fill_value' (position 2) must be Number, not Tensor")
+    # as PyTorch, a 0-d tensor or numpy scalar fills as the Python number it holds
+    v = fill_value.item() if isinstance(fill_value, (Tensor, np.generic)) else fill_value
+    dt = dtype or _infer_dtype(v)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         from .ops.elementwise import _bound
         v = _bound(v, dt)           # PyTorch's overflow error, not numpy's (or a silent wrap)

@@ -111,3 +111,10 @@ def test_integer_like_sizes_are_taken():
 def test_narrow_checks_as_pytorch(args, error, text):
     with pytest.raises(error, match=text):
         sg.arange(5).narrow(*args)
+
+
+def test_full_infers_its_dtype_from_the_number_held():
+    assert sg.full((2,), sg.tensor(3.5, dtype=sg.float64)).dtype is sg.float32      # a 0-d tensor is a Number
+    assert sg.full((2,), np.int32(1)).dtype is sg.int64
+    with pytest.raises(TypeError, match="argument 'fill_value' \\(position 2\\) must be Number, not Tensor"):
+        sg.full((2,), sg.tensor([3.5]))
