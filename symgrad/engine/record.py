@@ -53,6 +53,7 @@ def call(op, *inputs, **params):
     rg = False
     npdt = None         # the tensors' dtype while all agree and no scalar outranks it
     plain = True
+    skel = False        # an input is a formula kept for closed forms only (a comparison's mask)
     cat = -1
     scalars = op.elementwise
     for t in inputs:
@@ -66,6 +67,8 @@ def call(op, *inputs, **params):
                 rg = True
             elif b is not None and t._cmeta == "no_grad" and b.requires_grad:
                 rg = True       # as PyTorch: recorded from, though its graph reaches nothing
+            elif t._skel is not None:
+                skel = True
             if a.ndim or not scalars:
                 arrs.append(a)
             else:
@@ -131,7 +134,11 @@ def call(op, *inputs, **params):
                 # not differentiable (a comparison, a cast to integers): keep the skeleton, for closed forms only
                 res._skel = record(op, inputs, params, out)
             return res
-        return _wrap(out)
+        res = _wrap(out)
+        if skel and _state["symbolic"]:
+            # computed from such a formula: a formula too, not numbers frozen at today's values
+            res._skel = record(op, inputs, params, out)
+        return res
     outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in out)
     if rg and _tls.grad and op.differentiable:
         node = record(op, inputs, params, outs)
