@@ -16,11 +16,12 @@ def _seq(x):
 
 
 def _root_grads(outputs, grad_outputs, create_graph):
-    for g in grad_outputs:
-        if g is not None and not isinstance(g, Tensor):
-            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-    if len(grad_outputs) != len(outputs):
-        raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
+    if not (len(grad_outputs) == 1 == len(outputs) and grad_outputs[0] is None):     # (the usual backward())
+        for g in grad_outputs:
+            if g is not None and not isinstance(g, Tensor):
+                raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        if len(grad_outputs) != len(outputs):
+            raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     grads = []
     for k, (t, g) in enumerate(zip(outputs, grad_outputs)):
         if t._node is None and not t._rg:
@@ -72,8 +73,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         from ..crosscheck import crosscheck
         for t, g in zip(tensors, grads):
             crosscheck(t, None, g, raise_on_mismatch=True)
-    prev = engine._tls.grad
-    engine._tls.grad = bool(create_graph)
+    tls = engine._tls
+    prev = tls.grad
+    tls.grad = bool(create_graph)
     try:
         leaves = None
         if ins is None and not create_graph and len(tensors) == 1:
@@ -82,7 +84,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             engine.run_backward(tensors, roots, retain_graph, create_graph, inputs=ins, accumulate=True,
                                 seeds=seeds)
     finally:
-        engine._tls.grad = prev
+        tls.grad = prev
     return _gradients(tensors, ins if leaves is None else leaves)
 
 
