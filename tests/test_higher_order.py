@@ -167,3 +167,14 @@ def test_closed_forms_of_gradients_with_a_graph_keep_their_masks(rng):
     h = sg.autograd.functional.hessian(lambda t: sg.where(t > 0, t ** 3, t ** 2).sum(), z)
     close(h.diagonal(), [18., 2., 12.])
     assert "c0" not in str(h.exprs())
+
+
+def test_closed_form_of_a_cumprod_gradient_with_a_graph():
+    # its rule's positional masks are constants of the formula (they crashed it)
+    x = sg.tensor([1., 2., -0.5], dtype=F64, requires_grad=True, name="x")
+    x.cumprod(0).sum().backward(create_graph=True)
+    f, leaves = sg.lambdify(x.grad)
+    for at in (np.array([0., 3., 2.]), np.array([2., 0., 0.])):
+        y = t64(at)
+        y.cumprod(0).sum().backward()
+        close(f(*[at if t is x else t._data for t in leaves]), y.grad.numpy())

@@ -224,6 +224,12 @@ def logical_xor(a, b):
 
 
 def where(c, a, b):
+    import numpy as np
+    if isinstance(c, np.ndarray) and c.ndim:        # a constant mask (a rule's positional one): c[i, j] == 1
+        m = _array_t(c.astype(np.int64))
+        c = T(sp.Eq(m.e, 1), m.shape)
+    a, b = (_array_t(v) if isinstance(v, np.ndarray) and v.ndim else v for v in (a, b))
+
     def pw(c, a, b):
         if c is sp.true:
             return a
