@@ -255,3 +255,12 @@ def test_a_rounding_difference_next_to_zero_is_not_a_counterexample():
     # the unnamed mask (c0 > 0) is not shown under a name the user gave
     names = {str(s.base.label) for s in x0.grad.expr.atoms(sp.Indexed)}
     assert "c0" not in names and {"x0", "c4"} <= names
+
+
+def test_a_true_claim_of_a_zero_gradient_is_not_disproved_by_rounding():
+    # softmax sums to 1: its gradient is 0, and the expanded closed form leaves 1e-16 residues
+    x = sg.tensor([0.3, -1.2, 2.5], requires_grad=True, dtype=sg.float64, name="x")
+    sg.softmax(x, 0).sum().backward()
+    r = sg.verify(x.grad, sp.expand(x.grad.expr))
+    assert r.how in ("proved", "numerically")
+    assert sg.verify(x.grad, "exp(x) * 1e-9").how == "disproved"

@@ -565,7 +565,8 @@ def _claim_evaluator(ctx, c):
 def _first_mismatch(claimed, actual, rtol):
     """Index of the first element (C order) where two finite values differ
     beyond ``rtol`` (relative, with an absolute floor at 1e-3 of the
-    largest value); pairs with a nan or inf are skipped."""
+    largest value, and at least 64 ulp of 1); pairs with a nan or inf are
+    skipped."""
     import numpy as np
     a = np.asarray(actual, dtype=np.float64)
     b = np.asarray(claimed, dtype=np.float64)
@@ -573,7 +574,9 @@ def _first_mismatch(claimed, actual, rtol):
     if not ok.any():
         return None
     scale = float(np.abs(a[ok]).max())
-    tol = rtol * (np.abs(a) + np.abs(b)) / 2 + rtol * 1e-3 * scale
+    # rounding residue of terms that cancel (1e-16 where the truth is 0) is not a difference
+    floor = max(rtol * 1e-3 * scale, 64 * np.finfo(np.float64).eps)
+    tol = rtol * (np.abs(a) + np.abs(b)) / 2 + floor
     bad = ok & (np.abs(a - b) > tol)
     if not bad.any():
         return None
