@@ -52,15 +52,23 @@ class Size(tuple):
         return n
 
 
+def as_int(v, bools=False):
+    """``v`` as a size or a dim: an int, a numpy int or an integer 0-d
+    tensor, as PyTorch takes them; None for a float (or a bool, unless
+    ``bools``)."""
+    if type(v) is int:
+        return v
+    if isinstance(v, bool) and not bools or not hasattr(v, "__index__"):
+        return None
+    return v.__index__()
+
+
 def _sizes(cls, r, k):
-    # as PyTorch: numpy ints and 0-d integer tensors are sizes, floats are not
     out = list(r)
     for k in range(k, len(out)):
-        v = out[k]
-        if hasattr(v, "__index__"):
-            out[k] = v.__index__()
-        else:
-            raise TypeError(f"symgrad.Size() takes an iterable of 'int' (item {k} is '{type(v).__name__}')")
+        out[k] = as_int(out[k], bools=True)
+        if out[k] is None:
+            raise TypeError(f"symgrad.Size() takes an iterable of 'int' (item {k} is '{type(r[k]).__name__}')")
     return tuple.__new__(cls, out)
 
 
@@ -640,9 +648,10 @@ def _wrap(arr, node=None, out=-1):
 
 def _wrapdim(dim, ndim):
     if type(dim) is not int:
-        if isinstance(dim, bool) or not hasattr(dim, "__index__"):
+        d = as_int(dim)
+        if d is None:
             raise TypeError(f"argument 'dim' must be int, not {type(dim).__name__}")
-        dim = dim.__index__()
+        dim = d
     n = max(ndim, 1)
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")

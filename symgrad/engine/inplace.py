@@ -52,7 +52,7 @@ def destination(t, overlap_ok=False):
     return np.ndarray(a.shape, a.dtype, owner.reshape(-1, order="A").view(np.uint8), start, a.strides)
 
 
-def call_inplace(op, target, others, params, overlap_ok=False):
+def call_inplace(op, target, others, params):
     """Run ``op(target, *others)`` and write the result into ``target``'s storage.
 
     The graph sees the functional version: ``target`` becomes the output of a
@@ -60,7 +60,7 @@ def call_inplace(op, target, others, params, overlap_ok=False):
     ``CopySlices`` node that writes the new view value into the old base.
     """
     check_inplace(target, others)
-    dst = destination(target, overlap_ok)
+    dst = destination(target)
     inputs = (target,) + tuple(others)
     arrs = [t._data if isinstance(t, Tensor) else t for t in inputs]
     ta = arrs[0]

@@ -103,13 +103,7 @@ def _fill(self, value, op, overlap_ok=True):
     v = value.item() if isinstance(value, Tensor) and not value.requires_grad else value
     if isinstance(v, Tensor):
         return engine.call_inplace(copy_op, self, (v,), {})
-    engine.check_inplace(self)
-    if self._node is not None or (self._base is not None and self._base.requires_grad):
-        return engine.call_inplace(op, self, (_wrap(np.asarray(v, self._data.dtype)),), {})
-    engine.destination(self, overlap_ok)[...] = v
-    engine.modified(self)
-    engine.written(self, now=("const", v))
-    return self
+    return _write_new(self, np.asarray(v, self._data.dtype), op, ("const", v), overlap_ok)
 
 
 @export(function=False)
@@ -128,7 +122,7 @@ def uniform_(self, a=0.0, b=1.0, generator=None):
     tensor(True)
     """
     from ..creation import _rng
-    return _random_fill(self, (generator or _rng[0]).uniform(a, b, self._data.shape), uniform_op)
+    return _write_new(self, (generator or _rng[0]).uniform(a, b, self._data.shape), uniform_op, ("unknown",))
 
 
 @export(function=False)
@@ -140,15 +134,17 @@ def normal_(self, mean=0.0, std=1.0, generator=None):
     tensor(True)
     """
     from ..creation import _rng
-    return _random_fill(self, mean + std * (generator or _rng[0]).standard_normal(self._data.shape), normal_op)
+    return _write_new(self, mean + std * (generator or _rng[0]).standard_normal(self._data.shape), normal_op,
+                      ("unknown",))
 
 
-def _random_fill(self, values, op):
+def _write_new(self, values, op, now, overlap_ok=False):
+    # values that do not depend on the old ones: recorded in a graph (the old
+    # values get no gradient), otherwise written; ``now``: the closed form after
     engine.check_inplace(self)
     if self._node is not None or (self._base is not None and self._base.requires_grad):
-        # in a graph: recorded, so the old values get no gradient
-        return engine.call_inplace(op, self, (_wrap(values.astype(self._data.dtype)),), {})
-    engine.destination(self)[...] = values
+        return engine.call_inplace(op, self, (_wrap(values.astype(self._data.dtype, copy=False)),), {})
+    engine.destination(self, overlap_ok)[...] = values
     engine.modified(self)
-    engine.written(self, recorded=False)
+    engine.written(self, now=now)
     return self

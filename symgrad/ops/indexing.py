@@ -98,15 +98,18 @@ def parse(key, shape):
     view, advanced = [], []
     name = "AliasBackward0"
     d = 0                   # the tensor's dim the next item indexes
+    out = 0                 # the view's dim it lands on (an int removes its dim)
     for k in items:
         if k is Ellipsis:
             view += [_FULL] * (nd - used)
             d += nd - used
+            out += nd - used
         elif k is None or type(k) is bool:
             if type(k) is bool:
-                advanced.append((len(view) - sum(type(v) is int for v in view), _TRUE if k else _FALSE))
+                advanced.append((out, _TRUE if k else _FALSE))
             view.append(None)
             name = "UnsqueezeBackward0"
+            out += 1
         elif type(k) is int:
             if not -shape[d] <= k < shape[d]:
                 raise IndexError(f"index {k} is out of bounds for dimension {d} with size {shape[d]}")
@@ -118,11 +121,13 @@ def parse(key, shape):
             if not _full(k, shape[d]):
                 name = "SliceBackward0"
             d += 1
+            out += 1
         else:
             w = _width(k)
-            advanced.append((len(view) - sum(type(v) is int for v in view), k))
+            advanced.append((out, k))
             view += [_FULL] * w
             d += w
+            out += w
     if type(key) is slice:
         name = "SliceBackward0"         # PyTorch records a bare slice (x[:], x[0:n]) as one, whole or not
     if not advanced:
@@ -131,7 +136,7 @@ def parse(key, shape):
     for pos, k in advanced:
         index += [_FULL] * (pos - at) + [k]
         at = pos + (k.ndim if k.dtype == np.bool_ else 1)
-    trivial = all(v is _FULL or isinstance(v, slice) and v == _FULL for v in view)
+    trivial = all(isinstance(v, slice) and v == _FULL for v in view)
     return (None if trivial else tuple(view) + (Ellipsis,)), name, tuple(index)
 
 

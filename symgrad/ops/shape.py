@@ -11,7 +11,7 @@ import numpy as np
 from .table import Op, export
 from ._util import call, with_out, dims
 from ._util import dims as _dims         # (flip takes a parameter named dims)
-from ..tensor import Size, _wrap, _wrapdim
+from ..tensor import Size, _wrap, _wrapdim, as_int
 from .. import engine
 from .. import dtypes as _dt
 
@@ -197,16 +197,12 @@ def _infer_shape(shape, numel):
 def _shape_args(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
         shape = shape[0]
-    out = []
-    for k, s in enumerate(shape):
-        if type(s) is not int:
-            # numpy ints and integer 0-d tensors are sizes; floats and bools are not (PyTorch's TypeError)
-            if isinstance(s, bool) or not hasattr(s, "__index__"):
-                raise TypeError(f"argument must be tuple of ints, but found element of type {type(s).__name__} "
-                                f"at pos {k}")
-            s = s.__index__()
-        out.append(s)
-    return tuple(out)
+    out = tuple(map(as_int, shape))
+    if None in out:         # a float or a bool: PyTorch's TypeError (int() would truncate it silently)
+        k = out.index(None)
+        raise TypeError(f"argument must be tuple of ints, but found element of type {type(shape[k]).__name__} "
+                        f"at pos {k}")
+    return out
 
 
 @export(function=False)
@@ -297,7 +293,7 @@ def unflatten(input, dim, sizes):
     """Split one dim into ``sizes``."""
     d = _wrapdim(dim, input._data.ndim)
     shp = input._data.shape
-    sizes = [int(k) for k in sizes]
+    sizes = list(_shape_args((sizes,)))
     if -1 in sizes:         # inferred from the dim alone (so an empty dim unflattens too)
         known = math.prod(k for k in sizes if k != -1)
         sizes[sizes.index(-1)] = shp[d] // known if known else 0
