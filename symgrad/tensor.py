@@ -455,6 +455,8 @@ class Tensor:
         >>> _ = (x ** 2 + 10).backward(); x.grad
         tensor(20., dtype=symgrad.float64)
         """
+        if gradient is None and inputs is None and not create_graph and not check:
+            return _scalar_backward(self, retain_graph)
         return _backward(self, gradient, retain_graph, create_graph, inputs=inputs, check=check)
 
     def detach(self):
@@ -584,6 +586,12 @@ class Tensor:
             t.__dict__.update(self.__dict__)
         memo[id(self)] = t
         return t
+
+
+def _scalar_backward(t, retain_graph):
+    global _scalar_backward
+    from .autograd import scalar_backward as _scalar_backward
+    return _scalar_backward(t, retain_graph)
 
 
 def _backward(*args, **kwargs):

@@ -88,6 +88,25 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     return _gradients(tensors, ins if leaves is None else leaves)
 
 
+def scalar_backward(t, retain_graph):
+    """``t.backward()`` of a one-element float ``t`` made by a node (the usual
+    loss): ``backward``'s checks reduced to what can fail here."""
+    a = t._data
+    if a.size != 1 or a.dtype.kind != "f" or t._node is None:
+        return backward(t, None, retain_graph)
+    g = np.array(1, a.dtype).reshape(a.shape)     # np.ones is 5x slower at this size
+    tls = engine._tls
+    prev = tls.grad
+    tls.grad = False
+    try:
+        leaves = engine.backward_one_node(t, g, retain_graph, None)
+        if leaves is None:
+            engine.run_backward([t], [g], bool(retain_graph), False, accumulate=True, seeds=[None])
+    finally:
+        tls.grad = prev
+    return _gradients((t,), leaves)
+
+
 def _gradients(roots, leaves):
     # replaced by symbolic.gradients.Gradients on first use (kept out of ``import symgrad``)
     global _gradients

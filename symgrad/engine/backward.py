@@ -382,14 +382,16 @@ def _vjps(node, grads_out, xp, create_graph):
                    else tuple(_wrap(a, node, k) for k, a in enumerate(ans)))
     else:
         ins = []
-        for t in saved:
-            ins.append(t._data if isinstance(t, Tensor) else t)
         if op.elementwise and not grads_out[0].ndim:
             # a 0-d output has 0-d inputs: compute on numpy scalars, as forward does
-            ins = [a[()] if type(a) is np.ndarray else a for a in ins]
+            for t in saved:
+                ins.append(t._data[()] if isinstance(t, Tensor) else t[()] if type(t) is np.ndarray else t)
             grads_out = (grads_out[0][()],)
             if ans is not None:
                 ans = ans[()]
+        else:
+            for t in saved:
+                ins.append(t._data if isinstance(t, Tensor) else t)
     g = grads_out[0] if node.out_meta is None else grads_out
     conv = _grad_tensor if create_graph else _grad_array
     res = []

@@ -18,8 +18,8 @@ class Gradients(Mapping):
     """
 
     def __init__(self, roots, leaves=None):
-        self._roots = list(roots)
-        self._leaves = None if leaves is None else list(leaves)
+        self._roots = roots
+        self._leaves = leaves
         # the graph as backward saw it; its leaves are found when first asked for
         self._edges = None if leaves is not None else [edge_of(t) for t in self._roots]
 
