@@ -75,6 +75,8 @@ def _grad_array(g, meta):
         g = np.asarray(g)
     if g.shape != shape:
         g = unbroadcast(np, g, shape)
+        if type(g) is not np.ndarray:
+            g = np.asarray(g)           # a sum over every axis is a numpy scalar
     if g.dtype != dt.np:
         g = g.astype(dt.np)
     return g
@@ -226,16 +228,27 @@ def backward_one_node(root, g, retain_graph, seeds):
                 break
         else:
             leaves.append(e)
-    in_grads = _apply_vjps(node, (g,), numpy_ns, False)
+    quiet = _quiet()
+    try:
+        in_grads = _vjps(node, (g,), numpy_ns, False)
+    finally:
+        _loud(quiet)
     _release(node, retain_graph)
     contrib = Contribution((node,), tuple(seeds or (None,))) if _state["symbolic"] else None
     taken = set()
     for leaf in leaves:
-        total = None
-        for e, gi in zip(edges, in_grads):
-            if e is leaf:
-                total = gi if total is None else total + gi
-        total, leaf_contrib = _finish_leaf(leaf, total, _grad_array, contrib)
+        if len(edges) == 1:
+            total = in_grads[0]
+        else:
+            total = None
+            for e, gi in zip(edges, in_grads):
+                if e is leaf:
+                    total = gi if total is None else total + gi
+        a = leaf._data
+        if leaf._hooks or total.shape != a.shape or total.dtype != a.dtype:
+            total, leaf_contrib = _finish_leaf(leaf, total, _grad_array, contrib)
+        else:
+            leaf_contrib = contrib
         if leaf._rg:
             _accumulate(leaf, total, False, leaf_contrib, taken)
     return leaves

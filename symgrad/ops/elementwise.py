@@ -185,7 +185,8 @@ def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         return with_out(call(add_op, other, input, alpha=1) if alpha == 1 else
                         call(rsub_op, other, input, alpha=-alpha), out, "add")
-    return with_out(call(add_op, input, other, alpha=alpha), out, "add")
+    r = call(add_op, input, other, alpha=alpha)
+    return r if out is None else with_out(r, out, "add")
 
 
 _NP_BOOL = np.dtype(np.bool_)
@@ -235,7 +236,8 @@ def sub(input, other, *, alpha=1, out=None):
         _check_alpha(input, other, alpha)
     if not isinstance(input, Tensor):
         return with_out(call(rsub_op, other, input, alpha=alpha), out, "sub")
-    return with_out(call(sub_op, input, other, alpha=alpha), out, "sub")
+    r = call(sub_op, input, other, alpha=alpha)
+    return r if out is None else with_out(r, out, "sub")
 
 
 subtract = export("subtract")(sub)
@@ -265,7 +267,8 @@ def mul(input, other, *, out=None):
     """
     if not isinstance(input, Tensor):
         input, other = other, input
-    return with_out(call(mul_op, input, other), out, "mul")
+    r = call(mul_op, input, other)
+    return r if out is None else with_out(r, out, "mul")
 
 
 multiply = export("multiply")(mul)
@@ -281,7 +284,8 @@ def div(input, other, *, rounding_mode=None, out=None):
     """
     _check_rounding(rounding_mode)
     if rounding_mode is None:
-        return with_out(call(div_op, input, other), out, "div")
+        r = call(div_op, input, other)
+        return r if out is None else with_out(r, out, "div")
     if _dt.result_type(input, other).is_floating_point:
         return with_out(call(rounded_div_op, input, other, mode=rounding_mode), out, "div")
     if type(other) is int and isinstance(input, Tensor) and input._data.dtype.kind in "iu":
@@ -360,7 +364,8 @@ def pow(input, exponent, *, out=None):
         # an integer/bool tensor's scalar exponent takes part in type promotion
         _int_exponent(input, exponent)
         return with_out(call(pow_op, input, exponent), out, "pow")
-    return with_out(call(pow_scalar_op, input, exponent=exponent), out, "pow")
+    r = call(pow_scalar_op, input, exponent=exponent)
+    return r if out is None else with_out(r, out, "pow")
 
 
 def _int_exponent(input, exponent):
