@@ -75,7 +75,7 @@ def _repeats_index(repeats, n, output_size):
         raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for '{repeats.dtype.scalar_name}'")
     if r.ndim > 1:
         raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
-    if r.size == 1 and n != 1:
+    if r.size == 1:
         r = np.broadcast_to(r.reshape(1), (n,))
     if r.shape != (n,):
         raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
