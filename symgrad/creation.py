@@ -211,9 +211,11 @@ def from_numpy(ndarray):
 
 
 def _factory(fill, doc_call, doc_out):
+    fname = doc_call.split("(")[0]
+
     def fn(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
            memory_format=None, name=None, **kw):
-        shp = _sizes(_size_arg(doc_call.split("(")[0], size, kw))
+        shp = _sizes(_size_arg(fname, size, kw))
         dt = dtype or _dt.get_default_dtype()
         arr = fill(shp, dt.np)
         if out is not None:
