@@ -144,6 +144,10 @@ def test_index_add_integer_alpha_is_truncated():
     out = t.index_add(0, sg.tensor([0, 2]), sg.ones(2, dtype=sg.int64), alpha=2.5)
     np.testing.assert_array_equal(out.numpy(), [2, 0, 2])
     assert out.dtype is sg.int64
+    out = t.index_add(0, sg.tensor([1]), sg.ones(1, dtype=sg.int64), alpha=sg.tensor(2.7))
+    np.testing.assert_array_equal(out.numpy(), [0, 2, 0])
+    f = sg.zeros(2).index_add(0, sg.tensor([1]), sg.ones(1), alpha=sg.tensor(0.5))
+    np.testing.assert_array_equal(f.numpy(), [0, 0.5])
 
 
 @pytest.mark.parametrize("call,err,msg", [

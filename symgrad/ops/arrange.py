@@ -193,6 +193,8 @@ def _index_add_params(input, dim, index, source, alpha):
     bad = (idx < 0) | (idx >= n)
     if bad.any():
         raise RuntimeError(f"index {idx[bad][0]} is out of bounds for dimension {d} with size {n}")
+    if isinstance(alpha, Tensor):
+        alpha = alpha.item()
     if not input.dtype.is_floating_point:
         alpha = int(alpha)      # PyTorch casts alpha to an integer input's dtype
     return {"dim": d, "index": idx.astype(np.int64, copy=False) if a else None, "alpha": alpha}
