@@ -6,6 +6,7 @@ import numpy as np
 from . import dtypes as _dt
 from .tensor import Tensor, Size, _wrap, check_device, GIVEN_NAMES
 from .ops.table import export, Op
+from .ops._util import shape_kw
 from . import engine
 
 _rng = [np.random.default_rng()]
@@ -42,6 +43,14 @@ SCALAR_OF_GRAD = ("Converting a tensor with requires_grad=True to a scalar may l
                   "Consider using tensor.detach() first.")
 # factories and Parameter say it this way; requires_grad_() in lower case without "complex"
 NO_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
+
+
+def _size_arg(fn, size, kw):
+    """``*size``, or ``size=`` among the keywords ``kw`` (no other keyword is taken)."""
+    for k in kw:
+        if k != "size":
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{k}'")
+    return shape_kw(fn, "size", size, kw.get("size"))
 
 
 def _finish(arr, requires_grad=False, name=None, device=None):
@@ -202,9 +211,11 @@ def from_numpy(ndarray):
 
 
 def _factory(fill, doc_call, doc_out):
+    fname = doc_call.split("(")[0]
+
     def fn(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-           memory_format=None, name=None):
-        shp = _sizes(size)
+           memory_format=None, name=None, **kw):
+        shp = _sizes(_size_arg(fname, size, kw))
         dt = dtype or _dt.get_default_dtype()
         arr = fill(shp, dt.np)
         if out is not None:
@@ -261,7 +272,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, name=None):
 
 
 @export(method=False)
-def arange(start, end=None, step=1, *, dtype=None, device=None, requires_grad=False, name=None):
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, name=None):
     """Values from ``start`` to ``end`` (exclusive) by ``step``.
 
     >>> import symgrad as sg
@@ -326,7 +337,7 @@ def _float_dtype(dtype):
 
 
 @export(method=False)
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, name=None):
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, name=None, **kw):
     """Uniform samples on [0, 1).
 
     >>> import symgrad as sg
@@ -335,11 +346,11 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, na
     """
     dt = _float_dtype(dtype)
     g = generator or _rng[0]
-    return _finish(g.random(_sizes(size)).astype(dt.np), requires_grad, name, device)
+    return _finish(g.random(_sizes(_size_arg("rand", size, kw))).astype(dt.np), requires_grad, name, device)
 
 
 @export(method=False)
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, name=None):
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, name=None, **kw):
     """Standard normal samples.
 
     >>> import symgrad as sg
@@ -348,18 +359,18 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, n
     """
     dt = _float_dtype(dtype)
     g = generator or _rng[0]
-    return _finish(g.standard_normal(_sizes(size)).astype(dt.np), requires_grad, name, device)
+    return _finish(g.standard_normal(_sizes(_size_arg("randn", size, kw))).astype(dt.np), requires_grad, name, device)
 
 
 @export(method=False)
-def randint(low, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers uniform on [low, high).
 
     >>> import symgrad as sg
     >>> sg.randint(0, 10, (3,)).dtype
     symgrad.int64
     """
-    if size is None:
+    if size is None:            # randint(high, size)
         low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
@@ -466,8 +477,8 @@ def randint_like(input, low=0, high=None, *, dtype=None):
 
 
 def _new(fill_fn):
-    def fn(self, *size, dtype=None, device=None, requires_grad=False):
-        return fill_fn(*size, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
+    def fn(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        return fill_fn(*size, **kw, dtype=dtype or self.dtype, device=device, requires_grad=requires_grad)
     return fn
 
 

@@ -1,7 +1,24 @@
 """Helpers shared by the op families: calling ops, ``out=``, in-place, dims."""
+import os
+import sys
+import warnings
+
 from ..tensor import Tensor, _wrapdim
 from .. import engine
 from ..engine import call  # noqa: F401  (call(op, *inputs, **params))
+
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def user_warning(message, category=UserWarning):
+    """Warn, naming the first caller outside symgrad: public calls reach an op
+    through a varying number of symgrad frames (the keyword renaming of
+    ``export``, composites), so no fixed stacklevel is right."""
+    level, f = 2, sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith(_PACKAGE):
+        f, level = f.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def with_out(result, out, name):
@@ -16,17 +33,27 @@ def with_out(result, out, name):
                            f"type {out.dtype.scalar_name}")
     if out._data.shape != result._data.shape:
         if out._data.size:
-            import warnings
-            warnings.warn(f"An output with one or more elements was resized since it had shape "
+            user_warning(f"An output with one or more elements was resized since it had shape "
                           f"{list(out.shape)}, which does not match the required output shape "
                           f"{list(result.shape)}. This behavior is deprecated, and in a future PyTorch release outputs "
                           "will not be resized unless they have zero elements. You can explicitly reuse an out "
-                          "tensor t by resizing it, inplace, to zero elements with t.resize_(0).", UserWarning, stacklevel=3)
+                          "tensor t by resizing it, inplace, to zero elements with t.resize_(0).")
         out._data = result._data.astype(out._data.dtype)
     else:
         engine.destination(out)[...] = result._data
     engine.modified(out)
     return out
+
+
+def shape_kw(name, arg, args, value):
+    """A shape given as ``*args`` or as the keyword ``arg`` (a sequence), as PyTorch takes either."""
+    if value is None:
+        return args
+    if args:
+        raise TypeError(f"{name}() got multiple values for argument '{arg}'")
+    if not isinstance(value, (tuple, list)):
+        raise TypeError(f"{name}(): argument '{arg}' must be tuple of ints, not {type(value).__name__}")
+    return (value,)
 
 
 def dims(dim, ndim):

@@ -1141,10 +1141,10 @@ export("true_divide_", function=False)(div_)
 
 
 @export(function=False)
-def negative(self):
-    """``-self``."""
-    _check_neg(self)
-    return call(neg_op, self)
+def negative(input):
+    """``-input``."""
+    _check_neg(input)
+    return call(neg_op, input)
 
 
 export("neg")(negative)

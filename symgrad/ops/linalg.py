@@ -2,7 +2,7 @@
 import numpy as np
 
 from .table import Op, export
-from ._util import call, with_out
+from ._util import call, with_out, user_warning
 from .return_types import ReturnType
 from ..tensor import Tensor, _wrapdim
 from .. import dtypes as _dt
@@ -541,10 +541,9 @@ def cross(input, other, dim=None, *, out=None):
     tensor([[ 0., -1.,  0.]])
     """
     if dim is None:
-        import warnings
-        warnings.warn("Using symgrad.cross without specifying the dim arg is deprecated.\nPlease either pass the "
-                      "dim explicitly or simply use symgrad.linalg.cross.\nThe default value of dim will change "
-                      "to agree with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
+        user_warning("Using symgrad.cross without specifying the dim arg is deprecated.\nPlease either pass the "
+                     "dim explicitly or simply use symgrad.linalg.cross.\nThe default value of dim will change "
+                     "to agree with that of linalg.cross in a future release.")
         shape = np.broadcast_shapes(input._data.shape, other._data.shape) \
             if input._data.ndim == other._data.ndim else input._data.shape
         dim = next((k for k, s in enumerate(shape) if s == 3), None)

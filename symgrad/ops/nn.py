@@ -6,12 +6,11 @@ are inputs without gradient edges; the public functions check them and reduce
 ``ignore_index``/``weight`` of ``nll_loss`` to one weight per target.
 """
 import math
-import warnings
 
 import numpy as np
 
 from .table import Op
-from ._util import call
+from ._util import call, user_warning
 from ..tensor import Tensor, _wrap
 from .. import dtypes as _dt
 from .. import engine
@@ -39,8 +38,8 @@ def reduction_of(size_average, reduce, reduction):
     """The ``reduction`` string, honouring the deprecated ``size_average`` /
     ``reduce`` flags as PyTorch does."""
     if size_average is not None or reduce is not None:
-        warnings.warn("size_average and reduce args will be deprecated, please use reduction='"
-                      f"{_legacy(size_average, reduce)}' instead.", UserWarning, stacklevel=3)
+        user_warning("size_average and reduce args will be deprecated, please use reduction='"
+                     f"{_legacy(size_average, reduce)}' instead.")
         return _legacy(size_average, reduce)
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -224,9 +223,9 @@ def _float_result(input, target, kernel):
 
 def _warn_size(input, target):
     if tuple(target.shape) != tuple(input.shape):
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
-                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
-                      "the same size.", UserWarning, stacklevel=3)
+        user_warning(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                     "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
+                     "the same size.")
         engine.broadcast_error(input._data.shape, target._data.shape)
 
 

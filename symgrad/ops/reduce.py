@@ -3,7 +3,7 @@ import numpy as np
 
 from .table import Op, export
 from .return_types import values_indices
-from ._util import call, with_out, dims, keep, reduced_count
+from ._util import call, with_out, dims, keep, reduced_count, user_warning
 from ..tensor import Tensor, _wrapdim
 from .. import dtypes as _dt
 
@@ -466,9 +466,9 @@ def _correction(unbiased, correction):
 def _moment(op, name, input, d, correction, keepdim):
     if reduced_count(input._data.shape, d) - correction > 0:
         return call(op, input, dim=d, correction=correction, keepdim=keepdim)
+    user_warning(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+                 "reduction factor (input numel divided by output numel).")
     import warnings
-    warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-                  "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)       # numpy's own note on the same
         return call(op, input, dim=d, correction=correction, keepdim=keepdim)

@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .table import Op, export
-from ._util import call, with_out, dims
+from ._util import call, with_out, dims, shape_kw
 from ._util import dims as _dims         # (flip takes a parameter named dims)
 from ..tensor import Size, _wrap, _wrapdim, as_int
 from .. import engine
@@ -206,7 +206,7 @@ def _shape_args(shape):
 
 
 @export(function=False)
-def view(self, *shape):
+def view(self, *shape, size=None):
     """A tensor with the same data and a new shape (shares memory).
 
     >>> import symgrad as sg
@@ -215,6 +215,7 @@ def view(self, *shape):
     tensor([[0., 1., 2.],
             [3., 4., 5.]])
     """
+    shape = shape_kw("view", "size", shape, size)
     if len(shape) == 1 and isinstance(shape[0], _dt.dtype):
         d = shape[0]
         if d.itemsize != self._data.itemsize:
@@ -237,7 +238,7 @@ def view_as(self, other):
 
 
 @export()
-def reshape(input, *shape):
+def reshape(input, *shape_, shape=None):
     """Reshape; a view when the memory layout allows, else a copy.
 
     >>> import symgrad as sg
@@ -245,7 +246,7 @@ def reshape(input, *shape):
     tensor([[0, 1],
             [2, 3]])
     """
-    shp = _infer_shape(_shape_args(shape), input._data.size)
+    shp = _infer_shape(_shape_args(shape_kw("reshape", "shape", shape_, shape)), input._data.size)
     if input._data.flags.c_contiguous:
         return view_call(view_op, input, shape=shp)
     # as PyTorch: a non-contiguous input is aliased when a view has this shape,
@@ -360,7 +361,7 @@ def _unsqueezed(shape, dim):
 
 
 @export()
-def permute(input, *dims_):
+def permute(input, *dims_, dims=None):
     """Reorder dims (a view).
 
     >>> import symgrad as sg
@@ -368,7 +369,7 @@ def permute(input, *dims_):
     symgrad.Size([4, 2, 3])
     """
     nd = input._data.ndim
-    axes = tuple(_wrapdim(d, nd) for d in _shape_args(dims_))
+    axes = tuple(_wrapdim(d, nd) for d in _shape_args(shape_kw("permute", "dims", dims_, dims)))
     if sorted(axes) != list(range(nd)):
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match "
                            "the length of the desired ordering of dimensions i.e. input.dim() = "
@@ -392,7 +393,14 @@ def transpose(input, dim0, dim1):
     return view_call(transpose_op, input, axes=tuple(axes))
 
 
-swapaxes = export("swapaxes")(transpose)
+
+
+@export()
+def swapaxes(input, axis0, axis1):
+    """``transpose`` under numpy's name."""
+    return transpose(input, axis0, axis1)
+
+
 swapdims = export("swapdims")(transpose)
 
 
@@ -484,7 +492,7 @@ def movedim(input, source, destination):
 
 
 @export()
-def expand(input, *sizes):
+def expand(input, *sizes, size=None):
     """Broadcast to a larger shape without copying (``-1`` keeps a dim).
 
     >>> import symgrad as sg
@@ -492,7 +500,7 @@ def expand(input, *sizes):
     tensor([[1, 1, 1],
             [2, 2, 2]])
     """
-    sizes = _shape_args(sizes)
+    sizes = _shape_args(shape_kw("expand", "size", sizes, size))
     return view_call(expand_op, input, shape=_expanded(input, sizes))
 
 
@@ -698,7 +706,7 @@ def flipud(input):
 
 
 @export(function=False)
-def repeat(self, *sizes):
+def repeat(self, *sizes, repeats=None):
     """Tile the tensor ``sizes`` times along each dim (a copy).
 
     >>> import symgrad as sg
@@ -706,7 +714,7 @@ def repeat(self, *sizes):
     tensor([[1, 2, 1, 2],
             [1, 2, 1, 2]])
     """
-    reps = _shape_args(sizes)
+    reps = _shape_args(shape_kw("repeat", "repeats", sizes, repeats))
     if len(reps) < self._data.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")

@@ -15,6 +15,7 @@ Broadcast-reduction of cotangents, dtype casts, accumulation and None/zero
 handling belong to the engine, never to a rule.
 """
 import dis
+import functools
 
 OPS = {}          # name -> Op
 FUNCTIONS = {}    # public name -> function exported at ``symgrad.<name>``
@@ -139,15 +140,43 @@ def _closure_names(ins):
 
 
 def export(name=None, method=True, function=True):
-    """Register a public function (``symgrad.<name>``) and/or Tensor method."""
+    """Register a public function (``symgrad.<name>``) and/or Tensor method,
+    taking numpy's names for some parameters as PyTorch does.  The module
+    keeps ``fn`` itself, so calls inside symgrad skip the renaming."""
     def deco(fn):
         n = name or fn.__name__
+        public = numpy_names(fn)
         if function:
-            FUNCTIONS[n] = fn
+            FUNCTIONS[n] = public
         if method:
-            METHODS[method if isinstance(method, str) else n] = fn
+            METHODS[method if isinstance(method, str) else n] = public
         return fn
     return deco
+
+
+# PyTorch's argument parser takes these numpy names for its own
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input", "x2": "other"}
+
+
+def numpy_names(fn):
+    """``fn`` also taking ``axis=`` for ``dim=`` (and the other names above)."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return fn
+    params = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    renames = {k: v for k, v in _NUMPY_NAMES.items() if v in params and k not in params}
+    if not renames:
+        return fn
+
+    @functools.wraps(fn)
+    def f(*args, **kwargs):
+        if kwargs:
+            for k in renames.keys() & kwargs.keys():
+                if renames[k] in kwargs:
+                    raise TypeError(f"{fn.__name__}() got an unexpected keyword argument '{k}'")
+                kwargs[renames[k]] = kwargs.pop(k)
+        return fn(*args, **kwargs)
+    return f
 
 
 # a gradient that depends on values requiring grad only through comparisons

@@ -381,6 +381,8 @@ def reshape(a, shape):
                 known *= s
         shape[shape.index(-1)] = n // known if known else 0
     shape = tuple(shape)
+    if not n:           # no elements: any formula will do (index arithmetic would divide by a zero size)
+        return T(sp.Integer(0), shape)
     if [s for s in a.shape if s != 1] == [s for s in shape if s != 1]:
         # only size-1 dims inserted or removed: a renaming of slots
         src = [d for d in range(a.ndim) if a.shape[d] != 1]
