@@ -239,16 +239,8 @@ class _Context:
     def concrete(self, idx):
         """The closed form of element ``idx``, sums over fixed ranges unrolled."""
         sp = self.sp
-        from ..symbolic import _integer_values
-        v = self.tpl.e.xreplace(dict(zip(self.slots, map(sp.Integer, idx)))).doit()
-        ints = _integer_values(v)
-        for _ in range(4):
-            rep = {a: sp.Integer(int(ints[str(a.base)][tuple(int(i) for i in a.indices)]))
-                   for a in v.atoms(sp.Indexed) if str(a.base) in ints and all(i.is_Integer for i in a.indices)}
-            if not rep:
-                break
-            v = v.xreplace(rep).doit()
-        return v
+        from ..symbolic import concrete
+        return concrete(self.tpl.e, dict(zip(self.slots, idx)))
 
     def difference(self, c, simplify):
         sp = self.sp
