@@ -117,6 +117,11 @@ class _Context:
         self.syms = sorted(self.names, key=lambda s: int(s.name[2:]))
         self.slots = tuple(SLOTS[:len(self.shape)])
         self.by_name = {str(d): s for s, d in self.names.items()}
+        # the index arrays it reads (gather, index_select, x[idx]) by the names it prints them with
+        from ..symbolic.ns import const_values
+        for b in self.tpl.e.atoms(sp.IndexedBase):
+            if const_values(b) is not None:
+                self.by_name.setdefault(str(b), b)
         self.indices = {INDEX_NAMES[k]: s for k, s in enumerate(self.slots) if k < len(INDEX_NAMES)}
         self.bare = {}
         for n, s in self.by_name.items():
@@ -176,18 +181,21 @@ class _Context:
     def adopt(self, e):
         """A SymPy expression the user built: symbols matched by name."""
         sp = self.sp
-        rep = {}
         free = e.free_symbols
-        for a in e.atoms(sp.Indexed):
+        labels = {b.label for b in self.by_name.values() if isinstance(b, sp.IndexedBase)}
+
+        def own(a):
+            # innermost first (replace works bottom-up): an index read through
+            # an index array, x[idx0[l, j], j], has its inner read adopted already
             base = self.by_name.get(str(a.base.label))
             if not isinstance(base, sp.IndexedBase):
                 raise FormulaError(f"unknown name {str(a.base.label)!r} in the claim")
             if len(a.indices) != len(base.shape):
                 raise FormulaError(f"{a.base.label} has {len(base.shape)} dims, got {len(a.indices)} indices")
-            rep[a] = base[tuple(i.xreplace(self._symbol_map(i.free_symbols, free)) for i in a.indices)]
-        e = e.xreplace(rep)
-        others = {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} - \
-            {b.label for b in self.names if isinstance(b, sp.IndexedBase)} - set(self.slots)
+            syms = {s for i in a.indices for s in i.free_symbols if not isinstance(s, sp.Indexed)} - labels
+            return base[tuple(i.xreplace(self._symbol_map(syms, free)) for i in a.indices)]
+        e = e.replace(lambda a: isinstance(a, sp.Indexed), own)
+        others = {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} - labels - set(self.slots)
         return e.xreplace(self._symbol_map(others, others))
 
     def _symbol_map(self, syms, free):
