@@ -304,3 +304,41 @@ def test_a_wrong_claim_reading_an_index_array_is_disproved_against_the_true_grad
     assert not v and v.counterexample is not None
     at = v.counterexample.index
     np.testing.assert_allclose(v.counterexample.actual, _gather_grad_by_numpy(a)[at])
+
+
+def _differences_grad_by_numpy(a):
+    # d/dx of sum((x[1:] - x[:-1]) ** 2)
+    g = np.zeros_like(a)
+    d = a[1:] - a[:-1]
+    g[1:] += 2 * d
+    g[:-1] -= 2 * d
+    return g
+
+
+def test_a_claim_reading_past_the_end_of_a_leaf_is_refused():
+    a = np.array([0.3, 1.2, -0.5, 2.0])
+    x = sg.tensor(a, requires_grad=True)
+    ((x[1:] - x[:-1]) ** 2).sum().backward()
+    X = sp.IndexedBase("x")
+    i, k = sp.symbols("i k", integer=True)
+    # right in the middle, and at the ends only because a read past the end would be clipped to the edge
+    inner = 2 * (X[i] - X[i - 1]) - 2 * (X[i + 1] - X[i])
+    guarded = sp.Piecewise((2 * (X[i] - X[i - 1]), sp.Eq(i, 3)), (-2 * (X[i + 1] - X[i]), sp.Eq(i, 0)), (inner, True))
+    shifted = guarded + sp.Sum(X[k + 1], (k, 0, 3)) - sp.Sum(X[k], (k, 1, 4))
+    for claim in (inner, shifted, "x[i] + sum(x[k], (k, 0, 4))"):
+        with pytest.raises(FormulaError, match="outside"):
+            verify(x.grad, claim)
+    at = [guarded.subs(i, n).xreplace({X[m]: a[m] for m in range(4)}) for n in range(4)]
+    np.testing.assert_allclose(np.array(at, dtype=float), _differences_grad_by_numpy(a))
+    assert verify(x.grad, guarded).how == "proved"
+
+
+def test_a_bare_index_longer_than_the_leaf_is_refused():
+    y = sg.tensor([1., 2., 3.], requires_grad=True)
+    z = sg.tensor([1., 2., 3., 4.], requires_grad=True)
+    (y[:1] * z).sum().backward()
+    with pytest.raises(FormulaError, match="outside y"):
+        verify(z.grad, "y[i]")
+    with pytest.raises(FormulaError, match="outside y"):
+        verify(z.grad, [1, 1, 1, sp.IndexedBase("y")[3]])
+    assert verify(z.grad, "y[0]").how == "proved"
