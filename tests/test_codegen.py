@@ -234,3 +234,35 @@ def test_nan_tests_stay_in_closed_forms_and_evaluate_at_nan_data():
         np.testing.assert_array_equal(out.evaluate(), [-0.25, 0.7])
         np.testing.assert_array_equal(y.grad.evaluate(), y.grad.numpy())
         np.testing.assert_array_equal(y.grad.numpy(), [-0.5, 1.4])
+
+
+def _central_differences(f, a, h=1e-6):
+    g = np.zeros_like(a)
+    for k in np.ndindex(a.shape):
+        d = np.zeros_like(a)
+        d[k] = h
+        g[k] = (f(a + d) - f(a - d)) / (2 * h)
+    return g
+
+
+# abs() of an exp of a max: SymPy took the max for a possibly complex
+# number and wrote exp(re(max)), which had no array code
+RE_CASES = {
+    "abs_exp_amax": (lambda x: x.amax(1).exp().abs().sum(), lambda a: np.exp(a.max(1)).sum()),
+    "shifted_exp_abs": (lambda x: (x - x.amax(1, keepdim=True)).exp().abs().sum(),
+                        lambda a: np.exp(a - a.max(1, keepdims=True)).sum()),
+    "norm_inf_of_shifted_exp": (lambda x: (x - x.max()).exp().norm(p=float("inf")) * x.sum(),
+                                lambda a: np.exp(a - a.max()).max() * a.sum()),
+    "abs_exp_asin": (lambda x: x.asin().exp().abs().sum(), lambda a: np.exp(np.arcsin(a)).sum()),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RE_CASES))
+def test_abs_of_exp_of_a_max_evaluates(name):
+    prog, ref = RE_CASES[name]
+    a = np.array([[0.3, -0.6, 0.8, 0.1], [0.5, 0.2, -0.4, 0.65], [-0.2, 0.45, 0.05, -0.7]])
+    x = sg.tensor(a, requires_grad=True)
+    out = prog(x)
+    out.backward()
+    np.testing.assert_allclose(out.evaluate(), ref(a), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.evaluate(), _central_differences(ref, a), rtol=1e-6, atol=1e-8)

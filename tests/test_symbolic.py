@@ -460,3 +460,38 @@ def test_a_float_test_inside_a_folded_condition_builds_and_evaluates():
     np.testing.assert_allclose(x.grad.numpy()[:3], want)
     np.testing.assert_allclose(x.grad.evaluate(), x.grad.numpy())
     np.testing.assert_allclose(out.evaluate(), out.item())
+
+
+# a scan read through an index: the gradient sums Kronecker deltas against the
+# index array, which SymPy's own delta summation failed on (an assertion)
+_A = [[sp.Rational(1, 2), sp.Rational(6, 5), sp.Rational(4, 5)],
+      [sp.Rational(11, 10), sp.Rational(7, 10), sp.Rational(13, 10)],
+      [sp.Rational(9, 10), sp.Rational(7, 5), sp.Rational(3, 5)]]
+_IDX = [[2, 0, 1], [0, 2, 2]]
+
+
+def _cumprod_gather_by_hand(X):
+    return sum(sp.Mul(*[X[k, c] for k in range(_IDX[r][c] + 1)]) for r in range(2) for c in range(3))
+
+
+def _scatter_cumprod_by_hand(X):
+    S = [[sum(X[r, c] for r in range(2) if _IDX[r][c] == row) for c in range(3)] for row in range(3)]
+    return sum(sp.Mul(*[S[k][c] for k in range(row + 1)]) for row in range(3) for c in range(3))
+
+
+@pytest.mark.parametrize("prog, by_hand", [
+    (lambda x: x.cumprod(0).gather(0, sg.tensor(_IDX)).sum(), _cumprod_gather_by_hand),
+    (lambda x: sg.zeros(3, 3, dtype=sg.float64).scatter_add(0, sg.tensor(_IDX), x[:2]).cumprod(0).sum(),
+     _scatter_cumprod_by_hand),
+])
+def test_concrete_gradient_of_a_scan_through_an_index(prog, by_hand):
+    x = sg.tensor(np.array(_A, dtype=float), requires_grad=True)
+    prog(x).backward()
+    G = x.grad.exprs()
+    X = sp.IndexedBase("X")
+    forward = by_hand(X)
+    at = {X[r, c]: _A[r][c] for r in range(3) for c in range(3)}
+    for r in range(3):
+        for c in range(3):
+            got = G[r, c].xreplace({a: at[X[a.indices]] for a in G[r, c].atoms(sp.Indexed)})
+            assert got == sp.diff(forward, X[r, c]).xreplace(at)

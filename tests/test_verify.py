@@ -264,3 +264,81 @@ def test_a_true_claim_of_a_zero_gradient_is_not_disproved_by_rounding():
     r = sg.verify(x.grad, sp.expand(x.grad.expr))
     assert r.how in ("proved", "numerically")
     assert sg.verify(x.grad, "exp(x) * 1e-9").how == "disproved"
+
+
+_GATHER_IDX = [[2, 0, 1], [0, 2, 2]]
+
+
+def _gather_grad_by_numpy(a):
+    # d/dx of sum(x.gather(0, idx) ** 2): each read adds 2 * x at the position it reads
+    g = np.zeros_like(a)
+    for r, row in enumerate(_GATHER_IDX):
+        for c, k in enumerate(row):
+            g[k, c] += 2 * a[k, c]
+    return g
+
+
+@pytest.mark.parametrize("prog", [
+    lambda x: (x.gather(0, sg.tensor(_GATHER_IDX)) ** 2).sum(),
+    lambda x: (x.cumprod(0).gather(0, sg.tensor(_GATHER_IDX))).sum(),
+    lambda x: (x.index_select(1, sg.tensor([2, 0, 0])) ** 3).sum(),
+    lambda x: x[sg.tensor([0, 2, 2])].exp().sum(),
+])
+def test_a_closed_form_that_reads_index_arrays_is_proved_as_a_claim(prog):
+    x = sg.tensor(np.array([[0.5, 1.2, 0.8], [1.1, 0.7, 1.3], [0.9, 1.4, 0.6]]), requires_grad=True)
+    prog(x).backward()
+    v = sg.verify(x.grad, x.grad.expr)
+    assert v and v.how == "proved"
+
+
+def test_a_wrong_claim_reading_an_index_array_is_disproved_against_the_true_gradient():
+    a = np.array([[0.5, 1.2, 0.8], [1.1, 0.7, 1.3], [0.9, 1.4, 0.6]])
+    x = sg.tensor(a, requires_grad=True)
+    (x.gather(0, sg.tensor(_GATHER_IDX)) ** 2).sum().backward()
+    idx = next(b for b in x.grad.expr.atoms(sp.IndexedBase) if str(b) != "x")
+    X = sp.IndexedBase("x")
+    i, j, l = sp.symbols("i j l", integer=True)
+    right = sp.Sum(2 * sp.KroneckerDelta(i, idx[l, j]) * X[idx[l, j], j], (l, 0, 1))
+    assert sg.verify(x.grad, right).how == "proved"
+    v = sg.verify(x.grad, 3 * right)
+    assert not v and v.counterexample is not None
+    at = v.counterexample.index
+    np.testing.assert_allclose(v.counterexample.actual, _gather_grad_by_numpy(a)[at])
+
+
+def _differences_grad_by_numpy(a):
+    # d/dx of sum((x[1:] - x[:-1]) ** 2)
+    g = np.zeros_like(a)
+    d = a[1:] - a[:-1]
+    g[1:] += 2 * d
+    g[:-1] -= 2 * d
+    return g
+
+
+def test_a_claim_reading_past_the_end_of_a_leaf_is_refused():
+    a = np.array([0.3, 1.2, -0.5, 2.0])
+    x = sg.tensor(a, requires_grad=True)
+    ((x[1:] - x[:-1]) ** 2).sum().backward()
+    X = sp.IndexedBase("x")
+    i, k = sp.symbols("i k", integer=True)
+    # right in the middle, and at the ends only because a read past the end would be clipped to the edge
+    inner = 2 * (X[i] - X[i - 1]) - 2 * (X[i + 1] - X[i])
+    guarded = sp.Piecewise((2 * (X[i] - X[i - 1]), sp.Eq(i, 3)), (-2 * (X[i + 1] - X[i]), sp.Eq(i, 0)), (inner, True))
+    shifted = guarded + sp.Sum(X[k + 1], (k, 0, 3)) - sp.Sum(X[k], (k, 1, 4))
+    for claim in (inner, shifted, "x[i] + sum(x[k], (k, 0, 4))"):
+        with pytest.raises(FormulaError, match="outside"):
+            verify(x.grad, claim)
+    at = [guarded.subs(i, n).xreplace({X[m]: a[m] for m in range(4)}) for n in range(4)]
+    np.testing.assert_allclose(np.array(at, dtype=float), _differences_grad_by_numpy(a))
+    assert verify(x.grad, guarded).how == "proved"
+
+
+def test_a_bare_index_longer_than_the_leaf_is_refused():
+    y = sg.tensor([1., 2., 3.], requires_grad=True)
+    z = sg.tensor([1., 2., 3., 4.], requires_grad=True)
+    (y[:1] * z).sum().backward()
+    with pytest.raises(FormulaError, match="outside y"):
+        verify(z.grad, "y[i]")
+    with pytest.raises(FormulaError, match="outside y"):
+        verify(z.grad, [1, 1, 1, sp.IndexedBase("y")[3]])
+    assert verify(z.grad, "y[0]").how == "proved"

@@ -28,17 +28,64 @@ def exprs_of(t, max_elements=None):
     ints = _integer_values(e)
     vals = []
     for idx in itertools.product(*[range(s) for s in shape]):
-        v = e.xreplace({SLOTS[d]: sp.Integer(k) for d, k in enumerate(idx)}).doit()
-        for _ in range(4):          # index arrays read at concrete positions become numbers
-            rep = {a: sp.Integer(int(ints[str(a.base)][tuple(int(i) for i in a.indices)]))
-                   for a in v.atoms(sp.Indexed) if str(a.base) in ints and all(i.is_Integer for i in a.indices)}
-            if not rep:
-                break
-            v = v.xreplace(rep).doit()
+        v = concrete(e, {SLOTS[d]: k for d, k in enumerate(idx)}, ints)
         vals.append(display(v))
     if not shape:
         return vals[0]
     return sp.Array(vals, shape)
+
+
+def concrete(e, point, ints=None):
+    """``e`` at the index values ``point`` ({symbol: int}): every sum, product
+    and max over a range that becomes fixed unrolled, outermost first, and
+    every index array read at fixed positions replaced by its value (so a
+    range bounded by an index becomes fixed).  SymPy's ``doit`` would sum a
+    Kronecker delta against an index array symbolically, which fails
+    (an assertion deep in its delta summation) on the deltas of gather and
+    scatter gradients."""
+    import sympy as sp
+    from . import ns as tns
+    ints = _integer_values(e) if ints is None else ints
+    combine = {sp.Sum: sp.Add, sp.Product: sp.Mul, tns.MinOver: sp.Min, tns.MaxOver: sp.Max}
+    empty = {sp.Sum: sp.Integer(0), sp.Product: sp.Integer(1)}
+
+    def walk(e, env):
+        if isinstance(e, sp.Indexed):          # before is_Symbol, which an Indexed also is
+            idx = [walk(i, env) for i in e.indices]
+            arr = ints.get(str(e.base))
+            if arr is not None and all(i.is_Integer and 0 <= i < n for i, n in zip(idx, arr.shape)):
+                return sp.Integer(int(arr[tuple(int(i) for i in idx)]))
+            return e.base[tuple(idx)]
+        if e.is_Symbol:
+            v = env.get(e)
+            return e if v is None else sp.Integer(v)
+        if e.is_Atom or isinstance(e, sp.IndexedBase):
+            return e
+        kind = next((k for k in combine if isinstance(e, k)), None)
+        if kind is not None and not isinstance(e, tns.ArgMaxOver):
+            (d, lo, hi), rest = e.limits[-1], e.limits[:-1]
+            lo, hi = walk(lo, env), walk(hi, env)
+            if lo.is_Integer and hi.is_Integer:
+                body = type(e)(e.function, *rest) if rest else e.function
+                terms = [walk(body, {**env, d: v}) for v in range(int(lo), int(hi) + 1)]
+                return combine[kind](*terms) if terms else empty.get(kind, sp.nan)
+        if isinstance(e, sp.concrete.expr_with_limits.ExprWithLimits):
+            inner = {s: v for s, v in env.items() if s not in e.variables}
+            limits = [(d, walk(lo, env), walk(hi, env)) for d, lo, hi in e.limits]
+            return type(e)(walk(e.function, inner), *limits)
+        if isinstance(e, sp.Piecewise):
+            # only the pieces that can still apply: a piece that does not may
+            # read an index array out of its range
+            pairs = []
+            for v, c in e.args:
+                c = walk(c, env)
+                if c is not sp.false:
+                    pairs.append((walk(v, env), c))
+                if c is sp.true:
+                    break
+            return type(e)(*pairs) if pairs else sp.nan
+        return e.func(*[walk(a, env) for a in e.args])
+    return walk(e, dict(point))
 
 
 def _integer_values(e):

@@ -211,6 +211,13 @@ class Compiler:
             return self._elementwise(xp.arctan2, e.args, scope)
         if isinstance(e, sp.erf):
             return self._elementwise(_erf(xp), e.args, scope)
+        if isinstance(e, (sp.re, sp.im)):
+            # SymPy's complex-domain rewrites (abs(exp(z)) = exp(re(z))) of a
+            # real closed form: where the value is real, re is the value and
+            # im is 0; where it is not, the numeric path has NaN
+            if isinstance(e, sp.re):
+                return self.compile(e.args[0], scope)
+            return self._elementwise(lambda v: xp.where(xp.isnan(v), v, 0.0), e.args, scope)
         if isinstance(e, sp.sign):         # as the numeric path: 0 at NaN
             return self._elementwise(_sign(xp), e.args, scope)
         if isinstance(e, tns._Rounding):

@@ -33,6 +33,29 @@ class MaxOver(Scoped, ExprWithLimits):
             return sp.sympify(function)
         return Scoped.__new__(cls, function, *limits)
 
+    # one of the values it ranges over: real (and so on) when they all are.
+    # Unknown, SymPy treats it as complex: abs(exp(max)) became exp(re(max))
+    def _eval_is_extended_real(self):
+        return self.function.is_extended_real
+
+    def _eval_is_finite(self):
+        return self.function.is_finite
+
+    def _eval_is_integer(self):
+        return self.function.is_integer
+
+    def _eval_is_extended_positive(self):
+        return self.function.is_extended_positive
+
+    def _eval_is_extended_negative(self):
+        return self.function.is_extended_negative
+
+    def _eval_is_extended_nonnegative(self):
+        return self.function.is_extended_nonnegative
+
+    def _eval_is_extended_nonpositive(self):
+        return self.function.is_extended_nonpositive
+
     def doit(self, **hints):
         f = self.function
         for k, (d, lo, hi) in enumerate(self.limits):       # innermost first
@@ -55,6 +78,28 @@ class ArgMaxOver(MaxOver):
     """Index of the first maximum over a range; concrete ranges expand to a
     ``Piecewise`` over the comparisons."""
     __slots__ = ()
+
+    # a position in the range, not one of the values
+    def _eval_is_extended_real(self):
+        return True
+
+    def _eval_is_finite(self):
+        return True
+
+    def _eval_is_integer(self):
+        return True
+
+    def _eval_is_extended_positive(self):
+        return (self.limits[0][1] > 0) or None
+
+    def _eval_is_extended_negative(self):
+        return (self.limits[0][2] < 0) or None
+
+    def _eval_is_extended_nonnegative(self):
+        return (self.limits[0][1] >= 0) or None
+
+    def _eval_is_extended_nonpositive(self):
+        return (self.limits[0][2] <= 0) or None
 
     def doit(self, **hints):
         f, (d, lo, hi) = self.function, self.limits[0]

@@ -74,8 +74,10 @@ def _limited(cls, function, limits):
     while type(function) is cls:            # a sum of a sum is one sum
         limits = list(function.limits) + limits
         function = function.function
-    if function.is_zero and issubclass(cls, sp.Sum):
-        return sp.Integer(0)                # a sum of zeros (SymPy cannot order an unevaluated one)
+    if function == 0 and issubclass(cls, sp.Sum):
+        # a sum of zeros (SymPy cannot order an unevaluated one); by structure:
+        # asking is_zero of a large summand costs seconds of assumption queries
+        return sp.Integer(0)
     obj = sp.Expr.__new__(cls)
     obj._args = (function, *limits)
     obj.is_commutative = function.is_commutative

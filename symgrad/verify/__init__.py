@@ -117,6 +117,11 @@ class _Context:
         self.syms = sorted(self.names, key=lambda s: int(s.name[2:]))
         self.slots = tuple(SLOTS[:len(self.shape)])
         self.by_name = {str(d): s for s, d in self.names.items()}
+        # the index arrays it reads (gather, index_select, x[idx]) by the names it prints them with
+        from ..symbolic.ns import const_values
+        for b in self.tpl.e.atoms(sp.IndexedBase):
+            if const_values(b) is not None:
+                self.by_name.setdefault(str(b), b)
         self.indices = {INDEX_NAMES[k]: s for k, s in enumerate(self.slots) if k < len(INDEX_NAMES)}
         self.bare = {}
         for n, s in self.by_name.items():
@@ -137,8 +142,13 @@ class _Context:
         if isinstance(claim, np.ndarray):
             claim = claim.tolist()
         if isinstance(claim, (list, tuple)):
-            return ("elements", self.elements(claim))
-        return ("generic", self.one(claim))
+            c = ("elements", self.elements(claim))
+            for idx, e in c[1].items():
+                _check_reads(self, e, {}, idx)
+            return c
+        c = ("generic", self.one(claim))
+        _check_reads(self, c[1], {s: (0, n) for s, n in zip(self.slots, self.shape)})
+        return c
 
     def one(self, c):
         sp = self.sp
@@ -176,18 +186,21 @@ class _Context:
     def adopt(self, e):
         """A SymPy expression the user built: symbols matched by name."""
         sp = self.sp
-        rep = {}
         free = e.free_symbols
-        for a in e.atoms(sp.Indexed):
+        labels = {b.label for b in self.by_name.values() if isinstance(b, sp.IndexedBase)}
+
+        def own(a):
+            # innermost first (replace works bottom-up): an index read through
+            # an index array, x[idx0[l, j], j], has its inner read adopted already
             base = self.by_name.get(str(a.base.label))
             if not isinstance(base, sp.IndexedBase):
                 raise FormulaError(f"unknown name {str(a.base.label)!r} in the claim")
             if len(a.indices) != len(base.shape):
                 raise FormulaError(f"{a.base.label} has {len(base.shape)} dims, got {len(a.indices)} indices")
-            rep[a] = base[tuple(i.xreplace(self._symbol_map(i.free_symbols, free)) for i in a.indices)]
-        e = e.xreplace(rep)
-        others = {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} - \
-            {b.label for b in self.names if isinstance(b, sp.IndexedBase)} - set(self.slots)
+            syms = {s for i in a.indices for s in i.free_symbols if not isinstance(s, sp.Indexed)} - labels
+            return base[tuple(i.xreplace(self._symbol_map(syms, free)) for i in a.indices)]
+        e = e.replace(lambda a: isinstance(a, sp.Indexed), own)
+        others = {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} - labels - set(self.slots)
         return e.xreplace(self._symbol_map(others, others))
 
     def _symbol_map(self, syms, free):
@@ -239,16 +252,8 @@ class _Context:
     def concrete(self, idx):
         """The closed form of element ``idx``, sums over fixed ranges unrolled."""
         sp = self.sp
-        from ..symbolic import _integer_values
-        v = self.tpl.e.xreplace(dict(zip(self.slots, map(sp.Integer, idx)))).doit()
-        ints = _integer_values(v)
-        for _ in range(4):
-            rep = {a: sp.Integer(int(ints[str(a.base)][tuple(int(i) for i in a.indices)]))
-                   for a in v.atoms(sp.Indexed) if str(a.base) in ints and all(i.is_Integer for i in a.indices)}
-            if not rep:
-                break
-            v = v.xreplace(rep).doit()
-        return v
+        from ..symbolic import concrete
+        return concrete(self.tpl.e, dict(zip(self.slots, idx)))
 
     def difference(self, c, simplify):
         sp = self.sp
@@ -289,6 +294,86 @@ class _Context:
         if generic is not None:
             return ("open", self.show(generic))
         return ("open", sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0]))
+
+
+def _check_reads(ctx, e, scope, element=None):
+    """Refuse a claim that reads a leaf or an index array outside its shape
+    (``x[i + 1]`` at the last ``i``) anywhere its value is used: evaluation
+    would clip the read to the edge, and a claim wrong there could pass.
+    Index values are computed over the whole range of the tensor's indices
+    and of each sum; a read in a Piecewise piece counts only where that
+    piece is the one taken (conditions on data at the leaves' own values)."""
+    import numpy as np
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    from ..symbolic.codegen import Compiler, Unevaluable, _align
+    from ..symbolic.ns import const_values
+    own = _values(ctx)
+    syms = [s for s in ctx.syms if own.get(s) is not None]
+    comp = Compiler(np, {s: k for k, s in enumerate(syms)})
+    env = [own[s] for s in syms]
+
+    def run(x, scope):
+        return comp.compile(x, scope)(env, {"dtype": np.dtype(np.float64)})
+
+    def shape_of(base):
+        arr = own.get(base)
+        if arr is None:
+            arr = const_values(base)
+        return tuple(arr.shape) if arr is not None else tuple(int(n) for n in base.shape or ())
+
+    def refuse(read, d, n, at):
+        where = element if element is not None else tuple(at.get(s, 0) for s in ctx.slots)
+        name = str(ctx.names.get(read.base, read.base))
+        raise FormulaError(f"the claim reads {ctx.show(read)} outside {name} (dim {d} has size {n}) at "
+                           f"element {list(where)}: an index out of range has no value", hint=None)
+
+    def check(e, scope, guards):
+        if isinstance(e, sp.Indexed):
+            for ix in e.indices:
+                check(ix, scope, guards)
+            for d, (ix, n) in enumerate(zip(e.indices, shape_of(e.base))):
+                if ix.is_Integer:
+                    if not 0 <= ix < n:
+                        refuse(e, d, n, {})
+                    continue
+                try:
+                    (v, m), labels = _align(np, [run(ix, scope), run(sp.And(*guards), scope)])
+                except Unevaluable:
+                    continue
+                bad, m = np.broadcast_arrays((np.asarray(v) < 0) | (np.asarray(v) >= n), m)
+                bad = bad & m.astype(bool)
+                if bad.any():
+                    pos = np.argwhere(bad)[0] if bad.ndim else ()
+                    refuse(e, d, n, {s: scope[s][0] + int(p) for s, p in zip(labels, pos)})
+            return
+        if isinstance(e, ExprWithLimits):
+            inner, g = dict(scope), list(guards)
+            for d, lo, hi in reversed(e.limits):            # outermost first: inner limits may use it
+                if lo.is_Integer and hi.is_Integer:
+                    lo_min, hi_max = int(lo), int(hi)
+                else:
+                    try:
+                        lo_min, hi_max = comp._bounds(lo, hi, inner)
+                    except Unevaluable:
+                        return
+                    g.append(sp.And(d >= lo, d <= hi))
+                if hi_max < lo_min:
+                    return
+                inner[d] = (lo_min, hi_max - lo_min + 1)
+            check(e.function, inner, g)
+            return
+        if isinstance(e, sp.Piecewise):
+            before = []
+            for v, c in e.args:
+                check(c, scope, guards + before)
+                check(v, scope, guards + before + [c])
+                before.append(sp.Not(c))
+            return
+        for a in e.args:
+            if isinstance(a, sp.Basic):
+                check(a, scope, guards)
+    check(e, scope, [])
 
 
 def _normal(e):
