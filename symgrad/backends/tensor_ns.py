@@ -6,6 +6,8 @@ import numpy as _np
 
 from ..tensor import Tensor as _T, _wrap
 from ..ops import elementwise as _ew, reduce as _rd, shape as _sh, index as _ix, linalg as _la
+from ..ops.linalg import matrices as _lm
+from ..ops._util import call as _call
 from .. import dtypes as _dt
 
 linalg = None  # set below
@@ -175,10 +177,10 @@ def gather(a, axis, index):
 
 class _Linalg:
     def inv(self, a):
-        return _la.inverse(a)
+        return _lm.inverse(a)
 
     def det(self, a):
-        return _la.det(a)
+        return _lm.det(a)
 
 
 linalg = _Linalg()
@@ -203,23 +205,23 @@ def cross(a, b, axis=-1):
 
 
 def triu(a, k=0):
-    return _la.triu(a, k)
+    return _lm.triu(a, k)
 
 
 def tril(a, k=0):
-    return _la.tril(a, k)
+    return _lm.tril(a, k)
 
 
 def trace(a):
-    return _la.trace(a)
+    return _lm.trace(a)
 
 
 def diagonal(a, offset=0, axis1=0, axis2=1):
-    return _la.diagonal(a, offset, axis1, axis2)
+    return _lm.diagonal(a, offset, axis1, axis2)
 
 
 def diagonal_scatter(a, src, offset=0, axis1=0, axis2=1):
-    return _la.diagonal_scatter(_t(a), _t(src, a), offset, axis1, axis2)
+    return _lm.diagonal_scatter(_t(a), _t(src, a), offset, axis1, axis2)
 
 
 def adjugate(a):
@@ -231,13 +233,13 @@ def adjugate(a):
     s = _np.linalg.svd(a._data, compute_uv=False) if n else None
     good = None if s is None else s[..., -1] > s[..., 0] * _np.sqrt(_np.finfo(s.dtype).eps)
     if s is None or good.all():
-        return expand_dims(_la.det(a), (-2, -1)) * _la.inverse(a)
+        return expand_dims(_lm.det(a), (-2, -1)) * _lm.inverse(a)
     if n <= _COFACTOR_MAX:
         return _cofactors(a)
     # too large for its n^2 minors: as PyTorch, NaN where A is near singular, never a wrong number
     eye = _np.eye(n, dtype=a._data.dtype)
     safe = where(_wrap(good[..., None, None]), a, _wrap(eye))
-    return where(_wrap(good[..., None, None]), expand_dims(_la.det(safe), (-2, -1)) * _la.inverse(safe),
+    return where(_wrap(good[..., None, None]), expand_dims(_lm.det(safe), (-2, -1)) * _lm.inverse(safe),
                  _wrap(_np.asarray(_np.nan, a._data.dtype)))
 
 
@@ -251,11 +253,11 @@ def _cofactors(a):
     rest = _np.array([[k for k in range(n) if k != i] for i in range(n)])
     minors = a[..., rest[:, None, :, None], rest[None, :, None, :]]        # (..., n, n, n-1, n-1)
     sign = _wrap((-1.0) ** _np.add.outer(_np.arange(n), _np.arange(n)).astype(a._data.dtype))
-    return swapaxes(_la.det(minors) * sign, -1, -2)
+    return swapaxes(_lm.det(minors) * sign, -1, -2)
 
 
 def _svd(self, a, full_matrices=True):
-    return _la.call(_la.svd_op, a, full_matrices=full_matrices)
+    return _call(_lm.svd_op, a, full_matrices=full_matrices)
 
 
 _Linalg.svd = _svd

@@ -145,10 +145,7 @@ def _linear2d(input, weight, bias):
     wt = weight.t()
     if bias is None:
         return _la.matmul(input, wt)
-    addmm = getattr(_la, "addmm", None)
-    if addmm is not None:
-        return addmm(bias, input, wt)
-    return _la.matmul(input, wt) + bias
+    return _la.addmm(bias, input, wt)
 
 
 def dropout(input, p=0.5, training=True, inplace=False):

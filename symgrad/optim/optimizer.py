@@ -103,7 +103,7 @@ class Optimizer:
         >>> opt = sg.optim.SGD([w], lr=0.1); opt.zero_grad(set_to_none=False); w.grad
         tensor([0., 0.])
         """
-        from ..nn.modules import _clear_grad
+        from ..nn.modules.module import _clear_grad
         for group in self.param_groups:
             for p in group["params"]:
                 _clear_grad(p, set_to_none)
