@@ -187,3 +187,89 @@ def test_summation_ranges_are_checked():
         parse("x[2, 0]", b)
     with pytest.raises(FormulaError, match="rebinds"):
         parse("sum(x, i)", b)
+
+
+# the vocabulary of printed closed forms, each with a payload inside: (text, what the refusal names)
+HOSTILE_CLOSED_FORMS = [
+    ("Piecewise((x.__class__, True))", "attribute access"),
+    ("Piecewise((x, x.real > 0), (0, True))", "attribute access"),
+    ("Piecewise((x, (lambda: 1)()), (0, True))", "only calls of named functions"),
+    ("Piecewise(((lambda: open('@CANARY@', 'w'))(), True))", "only calls of named functions"),
+    ("Piecewise((x, [c for c in 'a']), (0, True))", "comprehension"),
+    ("Piecewise((x, x if x else x), (0, True))", "conditional expression"),
+    ("Piecewise((x, x and x), (0, True))", "and/or"),
+    ("Piecewise((x, not x), (0, True))", "condition is needed"),
+    ("Piecewise((x, 0 < x < 1), (0, True))", "chained"),
+    ("Piecewise((x, x in x), (0, True))", "comparison allowed"),
+    ("Piecewise((x, x), (0, True))", "condition is needed"),
+    ("Piecewise((x, open('@CANARY@', 'w')), (0, True))", "condition is needed"),
+    ("Piecewise(*[(x, True)])", "starred"),
+    ("Piecewise([x, True])", "pairs"),
+    ("Piecewise((x, True, 1))", "pairs"),
+    ("Piecewise((True, True))", "True is not allowed"),
+    ("Sum(__import__('os').system('touch @CANARY@'), (k, 0, 1))", "only calls of named functions"),
+    ("Sum(x[k, j].__class__, (k, 0, 1))", "attribute access"),
+    ("Sum(x[k, j], (k, 0, open('@CANARY@', 'w')))", "unknown function"),
+    ("Sum(x[k, j], (k, 0, len(x)))", "unknown function"),
+    ("Sum(x[k, j], (__class__, 0, 1))", "summation variable"),
+    ("Sum(x[k, j], (x, 0, 1))", "leaf"),
+    ("Sum(x[k, j], (k, 0, 1), (k, 0, 1))", "twice"),
+    ("Sum(x[k, j], (k, 0, 10**10**10))", "exponent"),
+    ("Sum(x[k, j], (k, 0, k))", "range of k"),
+    ("Sum(x[k, j], (k, 1, 0))", "empty range"),
+    ("Sum(x[k, j], k=(k, 0, 1))", "keyword"),
+    ("Sum(x[k, j], [k, 0, 1])", "range is"),
+    ("Sum(x[k, j])", "ranges"),
+    ("MaxOver(x[k, j], (k, 0, 1), lambda: 0)", "range is"),
+    ("KroneckerDelta(i, getattr(x, 'real'))", "unknown function"),
+    ("KroneckerDelta(i)", "takes 2"),
+    ("Max(*[x, x])", "starred"),
+    ("Eq(x, 1)", "condition"),
+    ("x > 0", "comparison"),
+    ("x[i + 1, x.__len__()]", "only calls of named functions"),
+    ("x[i.__class__, j]", "attribute access"),
+    ("x[x[0, 0], j]", "integer expression"),
+    ("x[i / 2, j]", "integer expression"),
+    ("x[i, (lambda: 0)()]", "only calls of named functions"),
+    ("Sum", "is a function"),
+    ("Piecewise", "is a function"),
+]
+
+
+@pytest.mark.parametrize("payload,why", HOSTILE_CLOSED_FORMS, ids=range(len(HOSTILE_CLOSED_FORMS)))
+def test_hostile_closed_forms_are_refused_and_never_run(payload, why, tmp_path, monkeypatch, x_grad):
+    monkeypatch.chdir(tmp_path)
+    canary = tmp_path / "canary"
+    text = payload.replace(CANARY, str(canary))
+    b = next(_builders())
+    with pytest.raises(FormulaError, match=why):
+        parse(text, b)
+    for b in _builders():
+        with pytest.raises(FormulaError):
+            parse(text, b)
+    with pytest.raises(FormulaError):
+        sg.verify(x_grad, text)
+    assert not canary.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_closed_form_vocabulary_is_for_claims_only():
+    b = TensorBuilder({"x": sg.ones(2, 2, requires_grad=True)})
+    for text in ("Sum(x[k, 0], (k, 0, 1))", "Piecewise((x, True))", "KroneckerDelta(0, 1)", "pi * x"):
+        with pytest.raises(FormulaError):
+            parse(text, b)
+
+
+def test_closed_form_vocabulary_builds_what_it_says():
+    xs = sp.IndexedBase("x", shape=(3, 2), real=True)
+    ix = sp.IndexedBase("ix", shape=(2,), integer=True)
+    i, j = sp.symbols("i j", integer=True, nonnegative=True)
+    b = SympyBuilder({"x": xs, "ix": ix}, {"x": xs[i, j]}, {"i": i, "j": j})
+    s = parse("Sum(x[k, j], (k, 0, 2 - i), (l, 0, 1))", b)
+    assert isinstance(s, sp.Sum) and [tuple(lim[1:]) for lim in s.limits] == [(0, 2 - i), (0, 1)]
+    assert s.subs(i, 1).doit() == 2 * (xs[0, j] + xs[1, j])
+    p = parse("Piecewise((x[i + 1, j], (i < 2) & Ne(j, 0)), (0, True))", b)
+    assert p == sp.Piecewise((xs[i + 1, j], (i < 2) & sp.Ne(j, 0)), (0, True))
+    assert parse("x[ix[Mod(i, 2)], floor(j/2)]", b) == xs[ix[sp.Mod(i, 2)], sp.floor(j / 2)]
+    assert parse("KroneckerDelta(i, ix[j]) * Max(0, x[i, j])", b) == \
+        sp.KroneckerDelta(i, ix[j]) * sp.Max(0, xs[i, j])

@@ -10,6 +10,7 @@ numbers are capped before and during the walk, so no input can make the
 parser hang or exhaust memory.
 """
 import ast
+import re
 
 MAX_LENGTH = 2000        # characters
 MAX_DEPTH = 48           # nesting of brackets and of the expression tree
@@ -22,21 +23,38 @@ UNARY = ("exp", "log", "sqrt", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sig
 REDUCTIONS = ("sum", "mean")
 EXTREMA = ("max", "min")
 FUNCTIONS = UNARY + REDUCTIONS + EXTREMA
+# SymPy's spelling, as closed forms print: name -> number of arguments (None: two or more)
+PRINTED = {"Abs": 1, "sign": 1, "floor": 1, "ceiling": 1, "erf": 1, "asin": 1, "acos": 1, "atan": 1,
+           "asinh": 1, "acosh": 1, "atanh": 1, "round": 1, "trunc": 1, "atan2": 2, "Mod": 2,
+           "KroneckerDelta": 2, "Max": None, "Min": None}
+SCOPED = ("Sum", "Product", "MaxOver", "MinOver", "ArgMaxOver", "ArgMinOver")
+TESTS = {"Eq": 2, "Ne": 2, "Lt": 2, "Le": 2, "Gt": 2, "Ge": 2, "Not": 1, "And": None, "Or": None,
+         "isnan": 1, "isinf": 1, "isfinite": 1, "signbit": 1}
+CONSTANTS = ("pi", "E", "oo", "nan")
+CLOSED_FORM_NAMES = tuple(PRINTED) + SCOPED + ("Piecewise",) + tuple(TESTS)
 
 ALLOWED = ("allowed: numbers, the tensor's leaf names, index symbols i, j, k, l, m, n, "
            "+ - * / **, unary minus, calls of " + ", ".join(FUNCTIONS)
-           + " (sum(expr, i), sum(expr, (i, 0, n)), mean(expr, i)), and subscripts x[0, 1] or x[i, j]")
+           + " (sum(expr, i), sum(expr, (i, 0, n)), mean(expr, i)), subscripts x[0, 1] or x[i, j]; "
+           "in claims also the printed closed forms' " + ", ".join(CLOSED_FORM_NAMES) + ", "
+           + ", ".join(CONSTANTS) + ", comparisons and & | ~ in Piecewise conditions, "
+           "and index arithmetic in subscripts (x[i + 1], x[idx0[k]])")
 
 _REFUSED = {
     ast.Attribute: "attribute access", ast.Lambda: "lambda", ast.ListComp: "a comprehension",
     ast.SetComp: "a comprehension", ast.DictComp: "a comprehension", ast.GeneratorExp: "a comprehension",
     ast.JoinedStr: "an f-string", ast.FormattedValue: "an f-string", ast.NamedExpr: "the walrus operator :=",
-    ast.Starred: "starred arguments", ast.Compare: "a comparison", ast.BoolOp: "and/or",
+    ast.Starred: "starred arguments", ast.Compare: "a comparison outside a Piecewise condition",
+    ast.BoolOp: "and/or",
     ast.IfExp: "a conditional expression", ast.Dict: "a dict", ast.Set: "a set", ast.List: "a list",
     ast.Tuple: "a tuple", ast.Slice: "a slice", ast.Await: "await", ast.Yield: "yield",
     ast.YieldFrom: "yield",
 }
 _BINOPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow"}
+_RELATIONS = {ast.Lt: "Lt", ast.LtE: "Le", ast.Gt: "Gt", ast.GtE: "Ge", ast.Eq: "Eq", ast.NotEq: "Ne"}
+_BINDABLE = re.compile(r"[a-z]|i[0-9]{1,2}")      # the letters printed sums use, i6.. for many dims
+_CONDITION = ("a condition is needed here: a comparison (x[i] > 0, Eq(i, 1)), isnan(...), "
+              "conditions joined by & | ~, or True")
 
 
 class FormulaError(ValueError):
@@ -152,7 +170,7 @@ class _Walker:
 
     def name(self, node):
         n = node.id
-        if n in FUNCTIONS and n not in self.b.names:
+        if (n in FUNCTIONS or n in CLOSED_FORM_NAMES) and n not in self.b.names:
             self.fail(f"{n} is a function: call it, as {n}(...)", node)
         if n in self.b.bound:
             return self.b.bound[n]
@@ -161,6 +179,8 @@ class _Walker:
                 return self.b.name(n)
             except FormulaError as e:
                 self.fail(e.message, node, e.hint)
+        if n in CONSTANTS and self.closed_forms():
+            return self.b.constant(n)
         known = sorted(set(self.b.names) | set(self.b.bound))
         self.fail(f"unknown name {n!r}" + (f" (known: {', '.join(known)})" if known else ""), node)
 
@@ -206,18 +226,29 @@ class _Walker:
             self.fail(f"number too large (more than {MAX_BITS} bits)", node, None)
         return v
 
-    def call(self, node, depth):
+    def closed_forms(self):
+        return getattr(self.b, "closed_forms", False)
+
+    def plain_call(self, node):
+        """The called name of a call with positional arguments only."""
         f = node.func
         if type(f) is not ast.Name:
             self.fail("only calls of named functions are allowed", node)
-        if f.id not in FUNCTIONS:
-            self.fail(f"unknown function {f.id!r}", f)
         if node.keywords:
             self.fail("keyword arguments are not allowed", node.keywords[0].value)
         for a in node.args:
             if type(a) is ast.Starred:
                 self.fail("starred arguments are not allowed", a)
-        name, args = f.id, node.args
+        return f.id
+
+    def call(self, node, depth):
+        name, args = self.plain_call(node), node.args
+        if name in CLOSED_FORM_NAMES and name not in FUNCTIONS:
+            if not self.closed_forms():
+                self.fail(f"{name}(...) is for claims about closed forms", node.func)
+            return self.printed_call(name, node, depth)
+        if name not in FUNCTIONS:
+            self.fail(f"unknown function {name!r}", node.func)
         if name in UNARY:
             if len(args) != 1:
                 self.fail(f"{name} takes one argument, got {len(args)}", node)
@@ -234,6 +265,88 @@ class _Walker:
             return self.b.reduce(name, lambda: self.expr(args[0], depth + 1), None, self.fail_at(node))
         spec = self.index_spec(args[1])
         return self.b.reduce(name, lambda: self.expr(args[0], depth + 1), spec, self.fail_at(node))
+
+    def printed_call(self, name, node, depth):
+        """The vocabulary of printed closed forms (SymPy's names)."""
+        args = node.args
+        if name in TESTS:
+            self.fail(f"{name}(...) is a condition: it is allowed only in Piecewise((value, condition), ...)",
+                      node)
+        if name == "Piecewise":
+            if not args:
+                self.fail("Piecewise needs (value, condition) pairs", node)
+            pairs = []
+            for a in args:
+                if type(a) is not ast.Tuple or len(a.elts) != 2:
+                    self.fail("Piecewise takes (value, condition) pairs", a)
+                pairs.append((self.expr(a.elts[0], depth + 2), self.condition(a.elts[1], depth + 2)))
+            return self.b.piecewise(pairs, self.fail_at(node))
+        if name in SCOPED:
+            return self.scoped(name, node, depth)
+        n = PRINTED[name]
+        if (n is None and len(args) < 2) or (n is not None and len(args) != n):
+            self.fail(f"{name} takes {'two or more' if n is None else n} argument{'s' if n != 1 else ''}, "
+                      f"got {len(args)}", node)
+        vals = [self.expr(a, depth + 1) for a in args]
+        return self.checked(self.b.function(name, vals, self.fail_at(node)), node)
+
+    def scoped(self, name, node, depth):
+        """``Sum(expr, (k, lo, hi), ...)`` and the like: the first range is
+        the innermost; a range's bounds may use the variables of the ranges
+        after it."""
+        args = node.args
+        if len(args) < 2:
+            self.fail(f"{name} takes an expression and ranges: {name}(expr, (k, lo, hi), ...)", node)
+        for a in args[1:]:
+            if type(a) is not ast.Tuple or len(a.elts) != 3:
+                self.fail("a range is (k, lo, hi)", a)
+            v = a.elts[0]
+            if type(v) is not ast.Name or not _BINDABLE.fullmatch(v.id):
+                self.fail("a summation variable is a single lowercase letter (or i6, i7, ...)", v)
+            if v.id in self.b.names and v.id not in self.b.indices:
+                self.fail(f"{v.id} is a leaf and cannot be a summation variable", v)
+        names = [a.elts[0].id for a in args[1:]]
+        if len(set(names)) != len(names):
+            self.fail(f"a variable appears twice in the ranges of {name}", node)
+        return self.b.scoped(name, names, lambda: self.expr(args[0], depth + 1),
+                             lambda k: tuple(self.index(b, depth + 1) for b in args[k + 1].elts[1:]),
+                             self.fail_at(node))
+
+    def condition(self, node, depth):
+        if depth > MAX_DEPTH:
+            self.fail(f"formula nested more than {MAX_DEPTH} deep", node, None)
+        t = type(node)
+        at = self.fail_at(node)
+        if t is ast.Constant and type(node.value) is bool:
+            return self.b.test(str(node.value), [], at)
+        if t is ast.Compare:
+            if len(node.ops) != 1:
+                self.fail("chained comparisons are not allowed: join them with &", node)
+            op = _RELATIONS.get(type(node.ops[0]))
+            if op is None:
+                self.fail(f"{type(node.ops[0]).__name__} is not a comparison allowed here", node)
+            return self.b.test(op, [self.expr(node.left, depth + 1), self.expr(node.comparators[0], depth + 1)],
+                               at)
+        if t is ast.BinOp and type(node.op) in (ast.BitAnd, ast.BitOr):
+            op = "And" if type(node.op) is ast.BitAnd else "Or"
+            return self.b.test(op, [self.condition(node.left, depth + 1), self.condition(node.right, depth + 1)],
+                               at)
+        if t is ast.UnaryOp and type(node.op) is ast.Invert:
+            return self.b.test("Not", [self.condition(node.operand, depth + 1)], at)
+        if t is ast.Call and type(node.func) is ast.Name and node.func.id in TESTS:
+            name, args = self.plain_call(node), node.args
+            n = TESTS[name]
+            if (n is None and len(args) < 2) or (n is not None and len(args) != n):
+                self.fail(f"{name} takes {'two or more' if n is None else n} arguments, got {len(args)}", node)
+            part = self.condition if name in ("And", "Or", "Not") else self.expr
+            return self.b.test(name, [part(a, depth + 1) for a in args], at)
+        if t in _REFUSED or t is ast.Call and type(node.func) is not ast.Name:
+            self.expr(node, depth)                # the refusal that names the construct
+        self.fail(_CONDITION, node)
+
+    def index(self, node, depth):
+        """An integer-valued expression: a subscript or a bound of a range."""
+        return self.b.index(self.expr(node, depth), self.fail_at(node))
 
     def index_spec(self, node):
         """``i`` or ``(i, lo, hi)`` (SymPy's inclusive bounds) or, for a
@@ -272,16 +385,24 @@ class _Walker:
         elts = sl.elts if type(sl) is ast.Tuple else [sl]
         idx = []
         for e in elts:
-            if type(e) is ast.Name and e.id in INDEX_NAMES:
+            if type(e) is ast.Name and (e.id in INDEX_NAMES or e.id in self.b.bound):
                 idx.append(e.id)
             elif type(e) is ast.Slice:
                 self.fail("slices are not allowed in subscripts", e)
+            elif self.closed_forms() and not _literal_int(e):
+                idx.append(self.index(e, depth + 1))
             else:
                 idx.append(self.integer(e))
         return self.b.subscript(base.id, idx, self.fail_at(node))
 
     def fail_at(self, node):
         return lambda msg: self.fail(msg, node, None)
+
+
+def _literal_int(node):
+    if type(node) is ast.UnaryOp and isinstance(node.op, ast.USub):
+        node = node.operand
+    return type(node) is ast.Constant and type(node.value) is int
 
 
 _SAME = {"add": ("add", "sub"), "sub": ("add", "sub"), "mul": ("mul", "div"), "div": ("mul", "div")}
@@ -311,8 +432,19 @@ class SympyBuilder:
     """Builds SymPy expressions.  ``names`` maps each name to a Symbol (a 0-d
     leaf) or an IndexedBase (a leaf with dims); ``bare`` maps the name of a
     leaf with dims to the expression its bare name stands for; ``indices``
-    are the index symbols free in the claim (the tensor's own)."""
+    are the index symbols free in the claim (the tensor's own).  Besides
+    the typed vocabulary it reads what closed forms print: ``Sum``,
+    ``Piecewise``, ``KroneckerDelta``, ``Max`` ... and index arithmetic.
+
+    >>> import sympy as sp
+    >>> from symgrad.verify.parser import parse, SympyBuilder
+    >>> x, i = sp.IndexedBase("x", shape=(4,), real=True), sp.Symbol("i", integer=True, nonnegative=True)
+    >>> b = SympyBuilder({"x": x}, {"x": x[i]}, {"i": i})
+    >>> parse("Piecewise((x[i + 1], i < 3), (0, True)) + Sum(x[k], (k, 0, i))", b)
+    Piecewise((x[i + 1], i < 3), (0, True)) + Sum(x[_d0], (_d0, 0, i))
+    """
     dims_by_number = False
+    closed_forms = True
 
     def __init__(self, names, bare=None, indices=None):
         import sympy as sp
@@ -405,7 +537,11 @@ class SympyBuilder:
             fail(f"{n} has {len(shape)} dims (shape {list(shape)}), got {len(idx)} indices")
         out = []
         for d, (k, s) in enumerate(zip(idx, shape)):
-            if isinstance(k, str):
+            if isinstance(k, sp.Integer):
+                k = int(k)
+            if isinstance(k, sp.Expr):
+                out.append(k)             # index arithmetic: its range is checked where the claim is read
+            elif isinstance(k, str):
                 sym = self.bound.get(k, self.indices.get(k))
                 if sym is None:
                     fail(f"index {k} is not an index of this tensor nor a summation variable")
@@ -416,6 +552,84 @@ class SympyBuilder:
                     fail(f"index {k} is out of range for dim {d} of {n} (size {s})")
                 out.append(sp.Integer(k % s))
         return base[tuple(out)]
+
+    def index(self, e, fail):
+        if not isinstance(e, self.sp.Expr) or e.is_integer is not True:
+            fail("an index must be an integer expression: index symbols, integers, + - *, floor, Mod, "
+                 "or a read of an integer tensor")
+        return e
+
+    def constant(self, n):
+        sp = self.sp
+        return {"pi": sp.pi, "E": sp.E, "oo": sp.oo, "nan": sp.nan}[n]
+
+    def function(self, f, vals, fail):
+        sp = self.sp
+        from ..symbolic import ns
+        fn = {"Abs": sp.Abs, "sign": sp.sign, "floor": sp.floor, "ceiling": sp.ceiling, "erf": sp.erf,
+              "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "asinh": sp.asinh, "acosh": sp.acosh,
+              "atanh": sp.atanh, "round": ns._round, "trunc": ns._trunc, "atan2": sp.atan2, "Mod": sp.Mod,
+              "KroneckerDelta": sp.KroneckerDelta, "Max": sp.Max, "Min": sp.Min}[f]
+        return self._built(lambda: fn(*vals), f, fail)
+
+    def test(self, f, args, fail):
+        sp = self.sp
+        from ..symbolic import ns
+        if f in ("True", "False"):
+            return sp.true if f == "True" else sp.false
+        fn = {"Eq": sp.Eq, "Ne": sp.Ne, "Lt": sp.Lt, "Le": sp.Le, "Gt": sp.Gt, "Ge": sp.Ge, "Not": sp.Not,
+              "And": sp.And, "Or": sp.Or, "isnan": ns.IsNaN, "isinf": ns.IsInf, "isfinite": ns.IsFinite,
+              "signbit": ns.SignBit}[f]
+        return self._built(lambda: fn(*args), f, fail)
+
+    def piecewise(self, pairs, fail):
+        from ..symbolic.template import Piecewise
+        return self._built(lambda: Piecewise(*pairs), "Piecewise", fail)
+
+    def _built(self, make, f, fail):
+        # SymPy refuses some arguments (a comparison of non-reals, Mod by 0)
+        try:
+            return make()
+        except (TypeError, ValueError, ArithmeticError) as e:
+            fail(f"{f}: {str(e).splitlines()[0] if str(e) else type(e).__name__}")
+
+    def scoped(self, f, names, body, bounds, fail):
+        """``Sum``, ``Product``, ``MaxOver`` ... over ranges; ``bounds(k)``
+        parses range ``k`` with all variables bound, which is checked to use
+        only the variables of the ranges outside it."""
+        sp = self.sp
+        from ..symbolic.template import dummy, next_dummy, Sum, Product
+        from ..symbolic import ns
+        cls = {"Sum": Sum, "Product": Product, "MaxOver": ns.MaxOver, "MinOver": ns.MinOver,
+               "ArgMaxOver": ns.ArgMaxOver, "ArgMinOver": ns.ArgMinOver}[f]
+        if f.startswith("Arg") and len(names) != 1:
+            fail(f"{f} takes one range")
+        ps = []
+        for _ in names:
+            self._placeholders += 1
+            ps.append(sp.Symbol(f"_p{self._placeholders}", integer=True, nonnegative=True))
+        saved = {n: self.bound.get(n) for n in names}
+        self.bound.update(zip(names, ps))
+        try:
+            e = body()
+            lims = [bounds(k) for k in range(len(ps))]
+        finally:
+            for n, v in saved.items():
+                if v is None:
+                    self.bound.pop(n, None)
+                else:
+                    self.bound[n] = v
+        for k, (lo, hi) in enumerate(lims):
+            if any(b.has(p) for b in (lo, hi) for p in ps[:k + 1]):
+                fail(f"the range of {names[k]} uses {names[k]} or a variable of a range before it")
+            if lo.is_nonnegative is not True:
+                fail(f"the range of {names[k]} must start at 0 or above")
+            if lo.is_Integer and hi.is_Integer and hi < lo:
+                fail(f"empty range ({names[k]}, {lo}, {hi})")
+        # the dummies the template namespace would use, so that equal sums are structurally equal
+        h = next_dummy(e, *[b for lim in lims for b in lim])
+        m = {p: dummy(h + k) for k, p in enumerate(ps)}
+        return cls(e.xreplace(m), *[(m[p], lo.xreplace(m), hi.xreplace(m)) for p, (lo, hi) in zip(ps, lims)])
 
     def reduce(self, f, body, spec, fail):
         """``sum``/``mean`` over an index: a fresh summation variable stands
