@@ -89,6 +89,8 @@ def test_repeat_interleave_output_size_and_0d():
      "allocated size does not match required size"),
     (lambda x: sg.repeat_interleave(x, sg.tensor([1, 2])), RuntimeError,
      "repeats must have the same size as input along dim, but got repeats.size(0) = 2 and input.size(0) = 6"),
+    (lambda x: sg.repeat_interleave(x, sg.tensor([1, 2]), 1), RuntimeError,
+     "repeats must have the same size as input along dim, but got repeats.size(0) = 2 and input.size(1) = 3"),
     (lambda x: sg.repeat_interleave(x, sg.tensor([[2]]), 1), RuntimeError, "repeats must be 0-dim or 1-dim tensor"),
     (lambda x: sg.repeat_interleave(x, sg.tensor([-1, 2]), 0), RuntimeError, "repeats can not be negative"),
     (lambda x: sg.repeat_interleave(x, sg.tensor([1., 2.]), 0), NotImplementedError,

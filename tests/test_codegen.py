@@ -266,3 +266,24 @@ def test_abs_of_exp_of_a_max_evaluates(name):
     out.backward()
     np.testing.assert_allclose(out.evaluate(), ref(a), rtol=1e-12)
     np.testing.assert_allclose(x.grad.evaluate(), _central_differences(ref, a), rtol=1e-6, atol=1e-8)
+
+
+def test_second_order_closed_form_through_a_mask_union_evaluates():
+    # vector_norm's higher-order rule joins masks with |: the template replays it
+    jax = pytest.importorskip("jax")
+    jax.config.update("jax_enable_x64", True)
+    a0 = np.array([0.7, -1.3, 0.4, 2.1])
+    a = sg.tensor(a0, requires_grad=True)
+    g = sg.autograd.grad(sg.linalg.vector_norm(a, 3), [a], create_graph=True)[0]
+    (g * g).sum().backward()
+    jnp = jax.numpy
+    norm3 = lambda v: jnp.sum(jnp.abs(v) ** 3) ** (1 / 3)
+    want = jax.grad(lambda v: jnp.sum(jax.grad(norm3)(v) ** 2))(jnp.asarray(a0))
+    np.testing.assert_allclose(a.grad.evaluate(), np.asarray(want), rtol=1e-10)
+
+
+@pytest.mark.parametrize("offset", [5, -5, 7])
+def test_gradient_of_an_empty_diagonal_evaluates_to_zeros(offset):
+    x = sg.randn(3, 4, dtype=sg.float64, requires_grad=True)
+    x.diagonal(offset).backward(sg.zeros(0, dtype=sg.float64))
+    np.testing.assert_array_equal(x.grad.evaluate(), np.zeros((3, 4)))

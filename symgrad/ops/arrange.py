@@ -68,7 +68,7 @@ def roll(input, shifts, dims=None):
     return call(roll_op, input, shifts=shifts, dims=tuple(_dim_of_nonscalar(d, nd) for d in dims))
 
 
-def _repeats_index(repeats, n, output_size):
+def _repeats_index(repeats, n, output_size, dim=0):
     """Positions along a dim of size ``n``, each ``repeats[i]`` times."""
     r = repeats._data
     if r.dtype != np.int64 and r.dtype != np.int32:
@@ -79,7 +79,7 @@ def _repeats_index(repeats, n, output_size):
         r = np.broadcast_to(r.reshape(1), (n,))
     if r.shape != (n,):
         raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
-                           f"{r.size} and input.size(0) = {n}")
+                           f"{r.size} and input.size({dim}) = {n}")
     if (r < 0).any():
         raise RuntimeError("repeats can not be negative")
     if output_size is not None and output_size != r.sum():
@@ -120,7 +120,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if isinstance(repeats, Tensor):
         if dim is not None:
             d = _dim_of_nonscalar(dim, input._data.ndim)
-        return index_select(x, d, _wrap(_repeats_index(repeats, x._data.shape[d], output_size)))
+        return index_select(x, d, _wrap(_repeats_index(repeats, x._data.shape[d], output_size, d)))
     k = as_int(repeats)
     if k is None:
         types = ", ".join(type(v).__name__ if not isinstance(v, Tensor) else "Tensor"

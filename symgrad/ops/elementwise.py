@@ -840,7 +840,7 @@ def _integral(name, a, b=None):
     """``a`` (computed in the promoted dtype, which ``b`` has if ``a`` is a
     number), if bitwise ops are defined for it."""
     t = a if hasattr(a, "dtype") else b
-    if t.dtype.kind == "f":
+    if t.dtype is not None and t.dtype.kind == "f":      # (a symbolic template's dtype is None)
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for '{_dt._FROM_NP[t.dtype].scalar_name}'")
     return a
 

@@ -269,6 +269,8 @@ class Compiler:
 
         def gathered(env, memo):
             arr = get(env)
+            if 0 in arr.shape:      # read only in a branch never selected: any value will do
+                arr = xp.zeros(tuple(max(n, 1) for n in arr.shape), arr.dtype)
             ii, labels = _align(xp, [f(env, memo) for f in idx])
             # both branches of a Piecewise are evaluated: clip the reads the
             # branch that is not selected makes out of range
