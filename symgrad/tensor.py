@@ -249,7 +249,9 @@ class Tensor:
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
 
-    def is_contiguous(self):
+    def is_contiguous(self, memory_format=None):
+        if memory_format is not None and memory_format._name != "contiguous_format":
+            return False            # only row-major layouts exist here
         return self._data.flags.c_contiguous
 
     def stride(self, dim=None):
