@@ -17,6 +17,7 @@ from . import ops as _ops  # noqa  (attaches Tensor methods)
 from .ops.table import FUNCTIONS as _F
 from .creation import manual_seed, seed  # noqa
 from .engine import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa
+from .engine import is_inference_mode_enabled  # noqa
 from .engine import set_symbolic, is_symbolic_enabled  # noqa
 from ._print import set_printoptions  # noqa
 from . import autograd, cuda, linalg  # noqa
