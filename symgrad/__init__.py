@@ -10,12 +10,14 @@ tensor([[4.5000, 4.5000],
 """
 from .dtypes import (dtype, float16, half, float32, float, float64, double, int8, uint8, int16, short,  # noqa
                      int32, int, int64, long, bool, get_default_dtype, set_default_dtype, promote_types,
-                     result_type as _result_type)
+                     result_type as _result_type, memory_format, contiguous_format, preserve_format,
+                     channels_last, channels_last_3d)
 from .tensor import Tensor, Size, device  # noqa
 from . import ops as _ops  # noqa  (attaches Tensor methods)
 from .ops.table import FUNCTIONS as _F
 from .creation import manual_seed, seed  # noqa
 from .engine import no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode  # noqa
+from .engine import is_inference_mode_enabled  # noqa
 from .engine import set_symbolic, is_symbolic_enabled  # noqa
 from ._print import set_printoptions  # noqa
 from . import autograd, cuda, linalg  # noqa

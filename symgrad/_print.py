@@ -150,7 +150,7 @@ def tensor_repr(t, prefix="tensor("):
         body = array_str(arr, indent)
     node = t.grad_fn
     if node is not None:
-        suffixes.append(f"grad_fn=<{node.name()}>")
+        suffixes.append(f"grad_fn=<{type(node).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     s = prefix + body

@@ -272,7 +272,7 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, name=None):
 
 
 @export(method=False)
-def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, name=None):
+def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_grad=False, name=None):
     """Values from ``start`` to ``end`` (exclusive) by ``step``.
 
     >>> import symgrad as sg
@@ -280,7 +280,11 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     tensor([1, 2])
     """
     if end is None:
+        if start is None:
+            _arange_unbounded(dtype is None and device is None and not requires_grad and name is None)
         start, end = 0, start
+    elif start is None:
+        start = 0
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     if vals[2] == 0:
         raise RuntimeError("step must be nonzero")
@@ -294,6 +298,17 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     else:
         arr = np.arange(*vals, dtype=dtype.np)
     return _finish(arr, requires_grad, name, device)
+
+
+def _arange_unbounded(no_arguments):
+    if not no_arguments:
+        raise TypeError('arange() missing 1 required positional arguments: "end"')
+    opts = "symgrad.dtype dtype = None, symgrad.layout layout = None, symgrad.device device = None, " \
+           "bool pin_memory = False, bool requires_grad = False)"
+    raise TypeError("arange() received an invalid combination of arguments - got (), but expected one of:\n"
+                    f" * (Number end, *, Tensor out = None, {opts}\n"
+                    f" * (Number start, Number end, *, {opts}\n"
+                    f" * (Number start, Number end, Number step = 1, *, Tensor out = None, {opts}\n")
 
 
 @export(method=False)
@@ -437,6 +452,7 @@ def bernoulli(input, p=None, *, generator=None):
 # ------------------------------------------------------------ *_like, new_*
 def _like(fill_fn):
     def fn(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, name=None):
+        _dt.check_memory_format(fill_fn.__name__ + "_like", memory_format, input._data.ndim)
         return fill_fn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad,
                        name=name)
     return fn

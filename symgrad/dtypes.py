@@ -128,3 +128,39 @@ def result_type(*operands):
     if scal is not None and (res is None or scal._cat > res._cat):
         res = scal
     return res
+
+
+class memory_format:
+    """A memory layout name, as PyTorch's.  symgrad keeps every tensor in
+    numpy's row-major (or transposed-view) layouts: the formats are accepted
+    and checked but do not reorder storage.
+
+    >>> import symgrad as sg
+    >>> sg.contiguous_format
+    symgrad.contiguous_format
+    """
+    __slots__ = ("_name",)
+    __module__ = "symgrad"
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return f"symgrad.{self._name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
+
+def check_memory_format(fn, value, ndim):
+    """PyTorch's errors for ``memory_format=value`` given to ``fn`` on a tensor of ``ndim`` dims."""
+    if value is None:
+        return
+    if not isinstance(value, memory_format):
+        raise TypeError(f"{fn}(): argument 'memory_format' must be symgrad.memory_format, not {type(value).__name__}")
+    rank = {"channels_last": 4, "channels_last_3d": 5}.get(value._name)
+    if rank is not None and ndim != rank:
+        raise RuntimeError(f"required rank {rank} tensor to use {value._name} format")

@@ -5,6 +5,7 @@ Operators and most methods are attached from the op table's registry
 what is specific to the tensor object: storage, metadata, autograd state,
 in-place/view bookkeeping and conversions.
 """
+import threading
 import warnings
 import numpy as np
 
@@ -148,6 +149,13 @@ GIVEN_NAMES = set()     # names given with name=, which short names for unnamed 
 _clock = [0]
 
 
+class _InferenceLocal(threading.local):
+    on = False          # inference mode, each thread's own as PyTorch's
+
+
+_inference = _InferenceLocal()
+
+
 def _warn_scalar_of_grad():
     from .creation import SCALAR_OF_GRAD
     warnings.warn(SCALAR_OF_GRAD, UserWarning, stacklevel=3)
@@ -249,7 +257,22 @@ class Tensor:
     def is_floating_point(self):
         return self._data.dtype.kind == "f"
 
-    def is_contiguous(self):
+    _inf = False
+
+    def is_inference(self):
+        """True for a tensor made in inference mode (or a view of one).
+
+        >>> import symgrad as sg
+        >>> with sg.inference_mode():
+        ...     t = sg.ones(2) * 2
+        >>> t.is_inference(), sg.ones(2).is_inference()
+        (True, False)
+        """
+        return self._inf or (self._base is not None and self._base._inf)
+
+    def is_contiguous(self, memory_format=None):
+        if memory_format is not None and memory_format._name != "contiguous_format":
+            return False            # only row-major layouts exist here
         return self._data.flags.c_contiguous
 
     def stride(self, dim=None):
@@ -354,6 +377,8 @@ class Tensor:
             return self
         if requires_grad and self._data.dtype.kind not in "fc":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self._inf and not _inference.on:
+            raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
         self._rg = bool(requires_grad)
         return self
 
@@ -651,6 +676,8 @@ def _wrap(arr, node=None, out=-1):
     t._vc = [0]
     t._base = None
     t._gsrc = None
+    if _inference.on:
+        t._inf = True
     return t
 
 

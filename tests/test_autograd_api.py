@@ -3,6 +3,7 @@ keep), grad modes (threads, generators, decorators) and the argument checks
 of backward() and grad().  Expected values are PyTorch 2.13's results."""
 import threading
 
+import numpy as np
 import pytest
 
 import symgrad as sg
@@ -243,3 +244,80 @@ def test_an_expanded_grad_is_not_accumulated_into():
     x.grad = sg.zeros(1).expand(2)
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
         (x * 2).sum().backward()
+
+
+# ------------------------------------------------------ inference tensors
+SAVED = ("Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+         "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
+         "it in autograd, or use `symgrad.no_grad()` instead of `symgrad.inference_mode()`.")
+
+
+def test_inference_tensors():
+    x = sg.ones(3, requires_grad=True)
+    assert not sg.is_inference_mode_enabled()
+    with sg.inference_mode():
+        assert sg.is_inference_mode_enabled() and not sg.is_grad_enabled()
+        i = sg.ones(3) * 2
+        j = x * 2
+        i.add_(1)                        # in place inside inference mode: allowed
+        with sg.inference_mode(False):
+            assert not sg.ones(1).is_inference() and not sg.is_inference_mode_enabled()
+    assert i.is_inference() and j.is_inference() and not j.requires_grad and not x.is_inference()
+    assert i[:2].is_inference() and not i.clone().is_inference()
+    with sg.no_grad():
+        assert not (sg.ones(2) * 2).is_inference()
+    np.testing.assert_array_equal((i * 2).numpy(), [6., 6., 6.])      # outside autograd: usable
+    assert (x + i).grad_fn.name() == "AddBackward0"                     # add saves neither input
+    for f in (lambda: x * i, lambda: x.exp() * i[:3], lambda: sg.matmul(x, i)):
+        with pytest.raises(RuntimeError) as e:
+            f()
+        assert str(e.value) == SAVED
+    with pytest.raises(RuntimeError, match="^Setting requires_grad=True on inference tensor outside InferenceMode "
+                                           "is not allowed.$"):
+        i.requires_grad_()
+    for write in (lambda: i.add_(1), lambda: i[:1].mul_(2), lambda: i.__setitem__(0, 5.)):
+        with pytest.raises(RuntimeError, match=r"^Inplace update to inference tensor outside InferenceMode is not "
+                                               r"allowed.You can make a clone"):
+            write()
+    np.testing.assert_array_equal(i.numpy(), [3., 3., 3.])
+
+
+def test_inference_mode_decorators():
+    @sg.inference_mode()
+    def made():
+        return sg.ones(2) * 3
+
+    @sg.inference_mode
+    def bare():
+        return sg.ones(2)
+
+    @sg.inference_mode()
+    def gen():
+        yield sg.is_inference_mode_enabled()
+
+    assert made().is_inference() and bare().is_inference()
+    assert list(gen()) == [True] and not sg.is_inference_mode_enabled()
+
+
+# ------------------------------------------- AccumulateGrad and node names
+def test_accumulate_grad_is_one_object_per_leaf():
+    x = sg.ones(3, requires_grad=True)
+    y, z = x * 2, x + 1
+    acc = y.grad_fn.next_functions[0][0]
+    assert acc is z.grad_fn.next_functions[0][0] is y.grad_fn.next_functions[0][0]
+    assert acc.variable is x and acc.name() == "symgrad::autograd::AccumulateGrad"
+    (a, _), (b, _) = (x * x).grad_fn.next_functions
+    assert a is b is acc
+    other = sg.ones(1, requires_grad=True)
+    assert (other * 1).grad_fn.next_functions[0][0] is not acc
+
+
+def test_copy_slices_named_with_its_namespace():
+    c = sg.ones(3, requires_grad=True).clone()
+    d = c.exp()
+    c[0] = 2.
+    assert c.grad_fn.name() == "symgrad::autograd::CopySlices" and type(c.grad_fn).__name__ == "CopySlices"
+    e = c.sin()
+    c[1] = 3.
+    with pytest.raises(RuntimeError, match="which is output 0 of symgrad::autograd::CopySlices, is at version 2"):
+        (d + e).sum().backward()

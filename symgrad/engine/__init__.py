@@ -12,7 +12,8 @@ forward and recording; ``backward``: the pass; ``accumulate``: ``.grad``;
 ``inplace``: in-place writes.
 """
 from .mode import (_state, _tls, modified, set_symbolic, is_symbolic_enabled, is_grad_enabled,  # noqa: F401
-                   no_grad, enable_grad, set_grad_enabled, inference_mode)
+                   no_grad, enable_grad, set_grad_enabled, inference_mode,
+                   is_inference_mode_enabled)
 from .graph import Node, AccumulateGrad, Contribution, node_class, edge_of, leaves_of, _refresh_view, mark_view  # noqa: F401
 from .record import call, record, broadcast_error  # noqa: F401
 from .backward import (run_backward, backward_one_node, unbroadcast, _FREED,  # noqa: F401

@@ -28,8 +28,6 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
 def _short_name(node):
     # PyTorch names the producer without its "Backward<n>" suffix: "Mul", "Exp"
     name = node.name()
-    if name == "CopySlices":
-        return "symgrad::autograd::CopySlices"
     cut = name.rfind("Backward")
     custom = hasattr(node.op, "backward_node") and name.endswith("Backward")     # a Function's node: F
     return name[:cut] if cut > 0 and (name[cut + 8:].isdigit() or custom) else name

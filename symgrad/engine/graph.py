@@ -1,6 +1,8 @@
 """The recorded graph: nodes (what ``grad_fn`` shows), their edges, and walks
 over them.  A node holds the skeleton (op, params, edges, input shapes and
 dtypes), which outlives ``backward()``, and the values its rules read."""
+from weakref import ref as _weakref
+
 from ..tensor import _clock
 from .mode import _tls
 
@@ -11,7 +13,9 @@ class Node:
                  "hooks", "freed", "out_meta", "shape", "__weakref__")
 
     def name(self):
-        return type(self).__name__
+        n = type(self).__name__
+        # PyTorch's nodes not generated from its derivative table carry their C++ namespace
+        return "symgrad::autograd::CopySlices" if n == "CopySlices" else n
 
     @property
     def next_functions(self):
@@ -35,20 +39,28 @@ def _edge_fn(e):
         return e
     if isinstance(e, tuple):
         return e[0]
-    return AccumulateGrad(e)
+    # one sink per leaf, as PyTorch: every node using the leaf shows the same object
+    acc = e.__dict__.get("_grad_acc")
+    if acc is None:
+        acc = e._grad_acc = AccumulateGrad(e)
+    return acc
 
 
 class AccumulateGrad:
     """The sink of a leaf in ``next_functions``; ``.variable`` is the leaf."""
-    __slots__ = ("variable",)
+    __slots__ = ("_leaf",)
 
     def __init__(self, variable):
-        self.variable = variable
+        self._leaf = _weakref(variable)         # held by its leaf: no reference cycle
+
+    @property
+    def variable(self):
+        return self._leaf()
 
     next_functions = ()
 
     def name(self):
-        return "AccumulateGrad"
+        return "symgrad::autograd::AccumulateGrad"
 
     def __eq__(self, other):
         return isinstance(other, AccumulateGrad) and other.variable is self.variable

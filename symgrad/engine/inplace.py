@@ -3,13 +3,17 @@ node for the target, ``CopySlices`` on the base of a view)."""
 import numpy as np
 
 from .. import dtypes as _dt
-from ..tensor import Tensor, _wrap, RETAIN
+from ..tensor import Tensor, _wrap, RETAIN, _inference
 from .graph import view_write_error, _refresh_view
 from .mode import _tls, modified
 from .record import record, _forward, _int_scalar
 
 
 def check_inplace(target, others=()):
+    if target._inf and not _inference.on or target._base is not None and target.is_inference() and not _inference.on:
+        raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+                           "clone to get a normal tensor before doing inplace update.See "
+                           "https://github.com/pytorch/rfcs/pull/17 for more details.")
     if not _tls.grad:
         return
     if target._cmeta is not None and (target.requires_grad or target._base.requires_grad or any(

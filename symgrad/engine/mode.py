@@ -4,7 +4,7 @@ import functools
 import inspect
 import threading
 
-from ..tensor import _clock
+from ..tensor import _clock, _inference
 
 
 _state = {"anomaly": False, "symbolic": True}
@@ -73,37 +73,48 @@ class _GradMode:
         return _decorated(fn, self._mode)
 
 
-def _decorated(fn, mode):
+def _enter(mode, inference=None):
+    prev = (_tls.grad, _inference.on)
+    if mode is not None:            # None: grad mode as it is
+        _tls.grad = mode
+    if inference is not None:
+        _inference.on = inference
+    return prev
+
+
+def _leave(prev):
+    _tls.grad, _inference.on = prev
+
+
+def _decorated(fn, mode, inference=None):
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def generator(*a, **k):
-            return (yield from _resumed_in(mode, fn(*a, **k)))
+            return (yield from _resumed_in(mode, inference, fn(*a, **k)))
         return generator
 
     @functools.wraps(fn)
     def wrapper(*a, **k):
-        prev = _tls.grad
-        _tls.grad = mode
+        prev = _enter(mode, inference)
         try:
             return fn(*a, **k)
         finally:
-            _tls.grad = prev
+            _leave(prev)
     return wrapper
 
 
-def _resumed_in(mode, gen):
+def _resumed_in(mode, inference, gen):
     # each resume of a decorated generator runs in the decorator's mode, and
     # the caller's code between resumes in its own, as PyTorch's decorators do
     resume, value = gen.send, None
     while True:
-        prev = _tls.grad
-        _tls.grad = mode
+        prev = _enter(mode, inference)
         try:
             item = resume(value)
         except StopIteration as stop:
             return stop.value
         finally:
-            _tls.grad = prev
+            _leave(prev)
         try:
             value, resume = (yield item), gen.send
         except GeneratorExit:
@@ -163,26 +174,42 @@ class set_grad_enabled(_GradMode):
 
 
 class inference_mode(_GradMode):
-    """``no_grad`` (``inference_mode(False)``: grad mode as it is); symgrad
-    has no separate inference tensors."""
+    """``no_grad`` that also marks every tensor made inside as an inference
+    tensor, which recorded ops may not save for backward
+    (``inference_mode(False)``: grad mode as it is, inference mode off).
+
+    >>> import symgrad as sg
+    >>> with sg.inference_mode():
+    ...     print(sg.is_inference_mode_enabled(), sg.is_grad_enabled())
+    True False
+    """
 
     def __new__(cls, mode=True):
         self = object.__new__(cls)
         if callable(mode):          # a bare decorator
-            self._mode = False
+            self._mode, self._inference = False, True
             return self(mode)
-        self._mode = False if mode else None
+        self._mode, self._inference = False if mode else None, bool(mode)
         return self
 
     def __init__(self, mode=True):
         pass
 
     def __enter__(self):
-        self._prev = _tls.grad
-        if self._mode is not None:
-            _tls.grad = self._mode
+        self._prev = _enter(self._mode, self._inference)
+
+    def __exit__(self, *exc):
+        _leave(self._prev)
 
     def __call__(self, fn):
-        if self._mode is None:
-            return fn
-        return _decorated(fn, self._mode)
+        return _decorated(fn, self._mode, self._inference)
+
+
+def is_inference_mode_enabled():
+    """True inside ``inference_mode()``.
+
+    >>> import symgrad as sg
+    >>> sg.is_inference_mode_enabled()
+    False
+    """
+    return _inference.on

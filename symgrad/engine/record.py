@@ -196,6 +196,12 @@ def broadcast_error(shape_a, shape_b):
 _NEVER_WRITTEN = (0,)
 
 
+INFERENCE_SAVED = ("Inference tensors cannot be saved for backward. Please do not use Tensors created in inference "
+                   "mode in computation tracked by autograd. To work around this, you can make a clone to get a "
+                   "normal tensor and use it in autograd, or use `symgrad.no_grad()` instead of "
+                   "`symgrad.inference_mode()`.")
+
+
 def record(op, inputs, params, out):
     cls = op._node_cls
     if cls is None:
@@ -248,6 +254,8 @@ def record(op, inputs, params, out):
         if isinstance(t, Tensor):
             a = t._data
             if k in idx:
+                if t._inf or t._base is not None and t.is_inference():
+                    raise RuntimeError(INFERENCE_SAVED)
                 checks.append((t._vc, t._vc[0], k))
             elif edges[k] is None and symbolic:
                 saved[k] = _Meta(a.shape, a.dtype, _weakref(t), a, t._skel, t._vc, t._vc[0], t._name)

@@ -3,7 +3,7 @@ method and operator to ``Tensor``."""
 import warnings
 
 from . import table, elementwise, reduce, shape, conversions  # noqa: F401
-from . import index, indexing, linalg, nn, sorting, arrange  # noqa: F401
+from . import index, indexing, linalg, nn, sorting, arrange, stats  # noqa: F401
 from .table import OPS, FUNCTIONS, METHODS
 from ..tensor import Tensor
 from ..creation import from_numpy, tensor

@@ -17,6 +17,7 @@ def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False, mem
     >>> sg.tensor([1, 2]).to(sg.float64)
     tensor([1., 2.], dtype=symgrad.float64)
     """
+    _dt.check_memory_format("to", memory_format, self._data.ndim)
     for a in args:
         if isinstance(a, _dt.dtype):
             dtype = a

@@ -658,15 +658,19 @@ def clone(input, *, memory_format=None):
     """A copy recorded in the graph (gradients flow back to ``input``).
 
     >>> import symgrad as sg
-    >>> sg.tensor([1, 2]).clone()
+    >>> sg.tensor([1, 2]).clone(memory_format=sg.contiguous_format)
     tensor([1, 2])
     """
+    _dt.check_memory_format("clone", memory_format, input._data.ndim)
+    if memory_format is _dt.contiguous_format:
+        return call(contiguous_op, input)
     return call(clone_op, input)
 
 
 @export()
-def contiguous(input, memory_format=None):
+def contiguous(input, *, memory_format=None):
     """``input`` itself when C-contiguous, else a contiguous copy."""
+    _dt.check_memory_format("contiguous", memory_format, input._data.ndim)
     if input._data.flags.c_contiguous:
         return input
     return call(contiguous_op, input)
@@ -835,7 +839,7 @@ def _multi_view(res, x, op, params):
     return res
 
 
-@export()
+@export(method=False, numpy=False)
 def split(tensor, split_size_or_sections, dim=0):
     """Split into pieces of a given size (or list of sizes) along ``dim`` (views).
 
@@ -859,6 +863,21 @@ def split(tensor, split_size_or_sections, dim=0):
     op = split_op if single else split_with_sizes_op
     params = {"dim": d, "sizes": sizes}
     return _multi_view(engine.call(op, tensor, **params), tensor, op, params)
+
+
+def _split_method(self, split_size, dim=0):
+    """``split(self, split_size, dim)``.
+
+    >>> import symgrad as sg
+    >>> sg.arange(4).split(split_size=[1, 3])
+    (tensor([0]), tensor([1, 2, 3]))
+    """
+    return split(self, split_size, dim)
+
+
+# named as PyTorch's Python-level method, which Python's argument errors quote
+_split_method.__name__, _split_method.__qualname__ = "split", "Tensor.split"
+export("split", function=False, numpy=False)(_split_method)
 
 
 @export()

@@ -139,13 +139,14 @@ def _closure_names(ins):
     return {i.argval for i in ins if i.opname in ("LOAD_CLOSURE", "MAKE_CELL")}
 
 
-def export(name=None, method=True, function=True):
+def export(name=None, method=True, function=True, numpy=True):
     """Register a public function (``symgrad.<name>``) and/or Tensor method,
-    taking numpy's names for some parameters as PyTorch does.  The module
+    taking numpy's names for some parameters as PyTorch does (unless
+    ``numpy=False``: PyTorch's Python-level functions take none).  The module
     keeps ``fn`` itself, so calls inside symgrad skip the renaming."""
     def deco(fn):
         n = name or fn.__name__
-        public = numpy_names(fn)
+        public = numpy_names(fn) if numpy else fn
         if function:
             FUNCTIONS[n] = public
         if method:
@@ -167,12 +168,15 @@ def numpy_names(fn):
     renames = {k: v for k, v in _NUMPY_NAMES.items() if v in params and k not in params}
     if not renames:
         return fn
+    # a parameter also given by position refuses its numpy name, as PyTorch
+    position = {k: code.co_varnames.index(v) for k, v in renames.items()
+                if code.co_varnames.index(v) < code.co_argcount}
 
     @functools.wraps(fn)
     def f(*args, **kwargs):
         if kwargs:
             for k in renames.keys() & kwargs.keys():
-                if renames[k] in kwargs:
+                if renames[k] in kwargs or len(args) > position.get(k, len(args)):
                     raise TypeError(f"{fn.__name__}() got an unexpected keyword argument '{k}'")
                 kwargs[renames[k]] = kwargs.pop(k)
         return fn(*args, **kwargs)

@@ -39,7 +39,7 @@ BINARY_SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (3,
                  ((), ()), ((0, 3), (3,))]
 UNARY_SHAPES = [((3, 4),), ((),), ((1,),), ((2, 1, 3),), ((0,),)]
 
-from . import elementwise, reduce, shape, index, arrange  # noqa: E402,F401
+from . import elementwise, reduce, shape, index, arrange, stats  # noqa: E402,F401
 try:
     from . import linalg  # noqa: F401
 except ImportError:
