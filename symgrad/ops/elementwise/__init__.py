@@ -7,6 +7,6 @@ from .arithmetic import (add, sub, rsub, mul, div, pow, remainder, floor_divide,
 from .unary import (abs, sign, reciprocal, sqrt, exp, expm1, log, log1p, sin, cos, tan, asin, acos,  # noqa: F401
                     atan, sinh, cosh, tanh, sigmoid, relu, softplus, leaky_relu, leaky_relu_op, elu, elu_op,
                     erf, floor, ceil, trunc)
-from .logical import (eq, ne, lt, le, gt, ge, bitwise_and, bitwise_or, bitwise_xor,  # noqa: F401
+from .logical import (eq, ne, lt, le, gt, ge, logical_xor, bitwise_and, bitwise_or, bitwise_xor,  # noqa: F401
                       bitwise_left_shift, bitwise_right_shift, isnan, isfinite, _invert)
 from .inplace import negative  # noqa: F401
