@@ -167,3 +167,11 @@ def test_errors_leave_no_partial_results():
     with pytest.raises(RuntimeError):
         sg.mm(t(2, 3), t(2, 2), out=out)
     np.testing.assert_array_equal(out.numpy(), 7.)
+
+
+def test_singular_matrix_raises_linalg_error_which_is_a_runtime_error():
+    a = sg.tensor([[1., 2.], [2., 4.]])
+    for f in (sg.linalg.inv, sg.inverse):
+        with pytest.raises(sg.linalg.LinAlgError):
+            f(a)
+    assert issubclass(sg.linalg.LinAlgError, RuntimeError)

@@ -237,6 +237,14 @@ def _zero_pivot(a):
     return n
 
 
+class LinAlgError(RuntimeError):
+    """A matrix the operation is undefined for (singular for ``inv``), as
+    ``torch.linalg.LinAlgError``; a ``RuntimeError``, as there."""
+
+
+LinAlgError.__module__ = "symgrad.linalg"
+
+
 def _singular(A):
     batch = A._data.reshape((-1,) + A._data.shape[-2:])
     for b, m in enumerate(batch):
@@ -244,7 +252,7 @@ def _singular(A):
             np.linalg.inv(m)
         except np.linalg.LinAlgError:
             where = f"(Batch element {b}): " if A._data.ndim > 2 else ""
-            raise RuntimeError(f"linalg.inv: {where}The diagonal element {_zero_pivot(m)} is zero, the inversion "
+            raise LinAlgError(f"linalg.inv: {where}The diagonal element {_zero_pivot(m)} is zero, the inversion "
                                "could not be completed because the input matrix is singular.") from None
 
 
