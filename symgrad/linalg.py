@@ -10,4 +10,5 @@ from .ops.linalg import (linalg_inv as inv, linalg_det as det, linalg_svd as svd
                          linalg_diagonal as diagonal, matmul)
 from .ops.linalg.matrices import LinAlgError  # noqa: F401
 
-__all__ = ["inv", "det", "svd", "svdvals", "cross", "norm", "vector_norm", "matrix_norm", "matmul", "diagonal", "LinAlgError"]
+__all__ = ["inv", "det", "svd", "svdvals", "cross", "norm", "vector_norm", "matrix_norm", "matmul", "diagonal",
+           "LinAlgError"]
