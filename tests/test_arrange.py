@@ -284,3 +284,14 @@ def test_warnings_of_renamed_ops_name_the_caller():
         warnings.simplefilter("always")
         sg.tensor([1.]).std(axis=0)
     assert len(w) == 1 and w[0].filename == __file__
+
+
+@pytest.mark.parametrize("source", [lambda b: b, lambda b: b[:1]])
+def test_index_add_refuses_a_source_sharing_memory_with_the_target(source):
+    b = sg.ones(2, 2)
+    idx = sg.tensor([1, 0]) if source(b).shape[0] == 2 else sg.tensor([1])
+    with pytest.raises(RuntimeError, match="refer to a single memory location"):
+        b.index_add_(0, idx, source(b))
+    np.testing.assert_array_equal(b.numpy(), np.ones((2, 2)))
+    b.index_add_(0, idx, source(b).clone())
+    np.testing.assert_array_equal(b.numpy()[1], [2., 2.])

@@ -222,6 +222,10 @@ def index_add_(self, dim, index, source, *, alpha=1):
     >>> sg.zeros(3).index_add_(0, sg.tensor([1, 1]), sg.tensor([1., 2.]))
     tensor([0., 3., 0.])
     """
+    if isinstance(source, Tensor) and np.may_share_memory(source._data, self._data):
+        # as PyTorch: rows added from the tensor being written, even all of it, are refused
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
     return engine.call_inplace(index_add_op, self, (source,), _index_add_params(self, dim, index, source, alpha))
 
 
