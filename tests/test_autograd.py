@@ -48,6 +48,8 @@ def test_is_leaf():
     (lambda x, w: -x, "NegBackward0"), (lambda x, w: x ** 2, "PowBackward0"),
     (lambda x, w: x.exp(), "ExpBackward0"), (lambda x, w: x.sum(), "SumBackward0"),
     (lambda x, w: x.sum(0), "SumBackward1"), (lambda x, w: x.mean(), "MeanBackward0"),
+    (lambda x, w: x.sum(keepdim=True, dim=None), "SumBackward1"),
+    (lambda x, w: x.mean(keepdim=True, dim=None), "MeanBackward1"),
     (lambda x, w: x @ w, "MmBackward0"), (lambda x, w: x.view(6), "ViewBackward0"),
     (lambda x, w: x.t(), "TBackward0"), (lambda x, w: x[0], "SelectBackward0"),
     (lambda x, w: x[:, 1:], "SliceBackward0"), (lambda x, w: x.clone(), "CloneBackward0"),

@@ -289,7 +289,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """
     input = _accumulating(input, dtype)
     d = dims(dim, input._data.ndim)
-    op = sum_op if dim is None else sum_dim_op
+    op = sum_op if dim is None and not keepdim else sum_dim_op     # as PyTorch picks its overload
     return with_out(_as(call(op, input, dim=d, keepdim=keepdim), dtype), out, "sum")
 
 
@@ -318,7 +318,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     input = _cast(input, dtype)
     _float_input(input, "mean")
     d = dims(dim, input._data.ndim)
-    op = mean_op if dim is None else mean_dim_op
+    op = mean_op if dim is None and not keepdim else mean_dim_op
     return with_out(call(op, input, dim=d, keepdim=keepdim), out, "mean")
 
 
