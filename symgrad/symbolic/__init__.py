@@ -92,7 +92,6 @@ def _integer_values(e):
     """Values of the integer arrays (indices, integer leaves) a closed form reads."""
     import sympy as sp
     from .ns import const_values
-    from .graph import _LEAVES
     out = {}
     for b in e.atoms(sp.IndexedBase):
         arr = const_values(b)
@@ -163,7 +162,7 @@ def _lhs(t, latex=False):
     idx = index_str(t.shape)
     rec = t._gsrc
     if rec and len(rec) >= 1 and rec[-1][0] == "bw" and all(r[0] in ("bw", "const") for r in rec):
-        contrib, key = rec[-1][1], rec[-1][2]
+        key = rec[-1][2]
         leaf = key() if callable(key) else None
         rname = "out"
         lname = (find_name(leaf) if leaf is not None else None) or "x"
