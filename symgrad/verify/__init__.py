@@ -201,7 +201,7 @@ class _Context:
             return base[tuple(i.xreplace(self._symbol_map(syms, free)) for i in a.indices)]
         e = e.replace(lambda a: isinstance(a, sp.Indexed), own)
         others = {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} - labels - set(self.slots)
-        return e.xreplace(self._symbol_map(others, others))
+        return _from_zero(e.xreplace(self._symbol_map(others, others)))
 
     def _symbol_map(self, syms, free):
         sp = self.sp
@@ -294,6 +294,42 @@ class _Context:
         if generic is not None:
             return ("open", self.show(generic))
         return ("open", sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0]))
+
+
+def _from_zero(e):
+    """A user's SymPy claim with every range starting at 0 or above: a range
+    that may start below 0 is shifted, ``Sum(f(k), (k, lo, hi))`` becoming
+    ``Sum(f(k + lo), (k, 0, hi - lo))``, because summation variables are
+    assumed non-negative (when compiled, and when proved).  Binders other
+    than sums, products and max/min over ranges are refused."""
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    from ..symbolic import ns
+    if e.is_Atom or not e.has(ExprWithLimits, sp.Derivative, sp.Subs, sp.Lambda, sp.Limit):
+        return e
+    if isinstance(e, (sp.Derivative, sp.Subs, sp.Lambda, sp.Limit)) or (
+            isinstance(e, ExprWithLimits) and not isinstance(e, (sp.Sum, sp.Product, ns.MaxOver))):
+        raise FormulaError(f"{type(e).__name__} is not allowed in a claim: only Sum, Product and "
+                           "MaxOver/MinOver/ArgMaxOver/ArgMinOver bind variables", hint=None)
+    if not isinstance(e, ExprWithLimits):
+        return e.func(*[_from_zero(a) if isinstance(a, sp.Basic) else a for a in e.args])
+    f, limits = e.function, [tuple(lim) for lim in e.limits]
+    for k in reversed(range(len(limits))):            # outermost first: inner bounds may use it
+        if len(limits[k]) != 3:
+            raise FormulaError(f"the range of {limits[k][0]} needs both bounds: (k, lo, hi)", hint=None)
+        v, lo, hi = limits[k]
+        if lo.is_integer is not True or hi.is_integer is not True:
+            raise FormulaError(f"the range of {v} must have integer bounds, not ({v}, {lo}, {hi})", hint=None)
+        if lo.is_nonnegative:
+            continue
+        if isinstance(e, ns.ArgMaxOver):
+            raise FormulaError(f"the range of {v} in {type(e).__name__} must start at 0 or above", hint=None)
+        w = sp.Dummy(str(v), integer=True, nonnegative=True)
+        m = {v: w + lo}
+        f = f.xreplace(m)
+        limits[:k] = [(u, a.xreplace(m), b.xreplace(m)) for u, a, b in limits[:k]]
+        limits[k] = (w, sp.Integer(0), hi - lo)
+    return type(e)(_from_zero(f), *limits)
 
 
 def _check_reads(ctx, e, scope, element=None):

@@ -1,0 +1,108 @@
+"""Wrong claims that verify must not accept.  Each claim's true value is
+computed independently (plain Python / numpy on the concrete tensor) and
+differs from the gradient somewhere, so any truthy verdict is a bug."""
+import numpy as np
+import pytest
+import sympy as sp
+
+import symgrad as sg
+from symgrad.verify import FormulaError
+
+
+def _grad3(n=4):
+    x = sg.randn(n, requires_grad=True, name="x")
+    (x * 3).sum().backward()
+    return x
+
+
+def test_sum_over_negative_range_is_not_simplified_as_nonnegative():
+    # Sum_{k=-2}^{0} (|k| - k) = 4 + 2 + 0 = 6, so the claim is 9, not 3
+    x = _grad3()
+    k = sp.Symbol("k", integer=True)
+    assert sum(abs(v) - v for v in range(-2, 1)) == 6
+    for body in (sp.Abs(k) - k, sp.sqrt(k ** 2) - k):
+        v = sg.verify(x.grad, 3 + sp.Sum(body, (k, -2, 0)))
+        assert not v and v.how == "disproved", v
+
+
+def test_sum_over_negative_range_correct_claim_still_holds():
+    x = _grad3()
+    k = sp.Symbol("k", integer=True)
+    assert sum(abs(v) - v for v in range(-2, 1)) - 6 == 0
+    v = sg.verify(x.grad, sp.Sum(sp.Abs(k) - k, (k, -2, 0)) - 3)
+    assert v, v
+
+
+def test_other_binders_are_refused():
+    x = _grad3()
+    t = sp.Symbol("t")
+    # the integral is 1/2 + 1/2 = 1: the claim is 4
+    with pytest.raises(FormulaError):
+        sg.verify(x.grad, 3 + sp.Integral(sp.Abs(t) - t, (t, -1, 0)))
+
+
+@pytest.mark.parametrize("claim", [
+    # at i = 2: 0 + 1 + 2 (k = 0..2) plus nothing (k = 3..1 is empty) minus 1
+    "3 + Sum(k, (k, 0, i)) + Sum(k, (k, i + 1, 1)) - Sum(k, (k, 0, 1))",
+    "3 + Sum(x[k], (k, 0, i)) + Sum(x[k], (k, i + 1, 1)) - Sum(x[k], (k, 0, 1))",
+    # at i = 3: the sum over k = 0..-2 is empty, and the second term is 1
+    "3 + Sum(1, (k, 0, 1 - i)) + Piecewise((i - 2, i > 2), (0, True)) - Piecewise((2 - i, i <= 2), (0, True))",
+])
+def test_ranges_shorter_than_empty_are_empty(claim):
+    # an empty range sums to 0 (as the printed closed forms and numpy read
+    # it), not to minus the reversed range as SymPy's Karr convention has it
+    x = _grad3()
+    xv = x.detach().numpy()
+
+    def value(i):
+        pw = lambda c, a, b: a if c else b                              # noqa: E731
+        if "x[k]" in claim:
+            return 3 + xv[:i + 1].sum() + xv[i + 1:2].sum() - xv[:2].sum()
+        if "Sum(k," in claim:
+            return 3 + sum(range(0, i + 1)) + sum(range(i + 1, 2)) - sum(range(0, 2))
+        return 3 + len(range(0, 2 - i)) + pw(i > 2, i - 2, 0) - pw(i <= 2, 2 - i, 0)
+    truth = np.array([value(i) for i in range(4)], dtype=float)
+    assert not np.allclose(truth, 3)
+    v = sg.verify(x.grad, claim)
+    assert not v and v.how == "disproved", v
+
+
+def test_nan_claimed_where_the_gradient_is_a_number():
+    x = _grad3()
+    i = sp.Symbol("i", integer=True)
+    v = sg.verify(x.grad, sp.Piecewise((sp.nan, i > 0), (3, True)))
+    assert not v, v
+
+
+def test_tiny_relative_error_is_not_accepted():
+    x = _grad3()
+    assert not np.allclose(3 + 1e-12 * x.detach().numpy(), 3, rtol=0, atol=0)
+    for claim in ("3 + 1e-12*x", "3*(1 + 1e-12)*x/x"):
+        v = sg.verify(x.grad, claim)
+        assert not v, (claim, v)
+
+
+def test_claim_wrong_only_at_zero():
+    # relu'(0) is 0 in the numbers (numpy: the gradient of max(y, 0) taken as y > 0)
+    y = sg.tensor([1.0, -2.0, 3.0], requires_grad=True, name="y")
+    sg.relu(y).sum().backward()
+    z = sg.zeros(3, requires_grad=True)
+    sg.relu(z).sum().backward()
+    assert np.array_equal(z.grad.numpy(), np.zeros(3))
+    v = sg.verify(y.grad, "Piecewise((1, y >= 0), (0, True))")
+    assert not v, v
+    assert sg.verify(y.grad, "Piecewise((1, y > 0), (0, True))")
+
+
+def test_counterexample_through_an_index_array_shows_the_values_read():
+    x = sg.tensor([1.0, 2.0, 5.0], requires_grad=True, name="x")
+    idx = sg.tensor([2, 0])
+    (x[idx] ** 2).sum().backward()
+    # gradient: 2*x at the positions read (10 at element 2), 0 elsewhere
+    assert np.array_equal(x.grad.numpy(), [2.0, 0.0, 10.0])
+    v = sg.verify(x.grad, "Sum(3*KroneckerDelta(i, idx0[k])*x[idx0[k]], (k, 0, 1))")
+    assert not v
+    ce = v.counterexample
+    assert ce.values, ce
+    for key, val in ce.values.items():
+        assert val == x.detach().numpy()[int(key.split("[")[1].rstrip("]"))]
