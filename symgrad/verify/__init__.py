@@ -62,10 +62,13 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
         done, diff = _attempt(lambda: ctx.difference(c, simplify=True), min(timeout, 1.0))
         if not done:
             done, diff = _attempt(lambda: ctx.difference(c, simplify=False), 1.0)
-        if not (done and _all_zero(diff)):
+        # the difference simplifies to zero: the numbers may have differed by
+        # rounding (next to a zero value), but only a proof outweighs them
+        proof = _attempt(lambda: ctx.prove(c), timeout) if done and _all_zero(diff) else (False, None)
+        if not (proof[0] and proof[1][0] == "proved"):
             return Verdict(False, "disproved", diff if done else None, ce, elapsed=time.perf_counter() - start,
                            **common)
-        # the difference is exactly zero: the numbers differed by rounding (next to a zero value)
+        return Verdict(True, "proved", ctx.sp.Integer(0), None, elapsed=time.perf_counter() - start, **common)
     done, res = _attempt(lambda: ctx.prove(c), timeout)
     elapsed = time.perf_counter() - start
     if done and res[0] == "proved":
@@ -73,6 +76,13 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
     if done and res[0] == "disproved":
         return Verdict(False, "disproved", res[1], None, elapsed=elapsed, **common)
     diff = res[1] if done else None
+    # not proved: try the claim exactly (rational leaf values) at the leaves'
+    # own values and at the values its conditions compare with, where a
+    # difference below the numeric tolerance or on a branch boundary shows
+    left = max(1.0, timeout - elapsed) if timeout > 0 else 0
+    found, ce = _attempt(lambda: _exact_counterexample(ctx, c), left)
+    if found and ce is not None:
+        return Verdict(False, "disproved", diff, ce, elapsed=time.perf_counter() - start, **common)
     if used == 0:
         v = Verdict(False, "undecided", diff, None, elapsed=elapsed, **common)
         v.note = ((note + "; ") if note else "") + "no point where both sides are finite numbers, and not proved"
@@ -259,9 +269,9 @@ class _Context:
         sp = self.sp
         kind, e = c
         if kind == "generic":
-            d = e - self.tpl.e
+            d = _empty_safe(e) - _empty_safe(self.tpl.e)
             return self.show(sp.simplify(d) if simplify else d)
-        diffs = [(sp.simplify(v - self.concrete(idx)) if simplify else v - self.concrete(idx))
+        diffs = [(sp.simplify(_empty_safe(v) - self.concrete(idx)) if simplify else v - self.concrete(idx))
                  for idx, v in e.items()]
         return sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0])
 
@@ -271,8 +281,9 @@ class _Context:
         import numpy as np
         sp = self.sp
         kind, e = c
+        e = _empty_safe(e) if kind == "generic" else {idx: _empty_safe(v) for idx, v in e.items()}
         if kind == "generic":
-            z, d = _is_zero(_normal(e) - _normal(self.tpl.e))
+            z, d = _is_zero(_normal(e) - _normal(_empty_safe(self.tpl.e)))
             if z:
                 return ("proved", 0)
             if d.is_number and d.is_zero is False:
@@ -410,6 +421,24 @@ def _check_reads(ctx, e, scope, element=None):
             if isinstance(a, sp.Basic):
                 check(a, scope, guards)
     check(e, scope, [])
+
+
+def _empty_safe(e):
+    """``e`` with every sum and product over a range that may run backwards
+    (``hi < lo - 1``) given the upper bound ``Max(hi, lo - 1)``.  A backward
+    range is empty in closed forms and when evaluated, while SymPy reads it
+    by Karr's convention (minus the range between), and proves with
+    identities such as Σ_{lo}^{m} + Σ_{m+1}^{hi} = Σ_{lo}^{hi} that hold
+    only under it; with the bound, both readings agree."""
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+
+    def fix(a):
+        lims = [(v, lo, hi if (hi - lo + 1).is_nonnegative else sp.Max(hi, lo - 1)) for v, lo, hi in a.limits]
+        return type(a)(a.function, *lims)
+    if not e.has(ExprWithLimits):
+        return e
+    return e.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)), fix)
 
 
 def _normal(e):
@@ -683,6 +712,64 @@ def _claim_evaluator(ctx, c):
     return f
 
 
+def _exact_counterexample(ctx, c):
+    """A counterexample found in exact arithmetic, or None.  Leaf values are
+    taken as the rationals their floats are; the elements tried are all
+    those of a small tensor, else a spread of them.  At the leaves' own
+    values a claim that is nan or infinite where the closed form is a
+    number is wrong; elsewhere only two numbers that differ count."""
+    import numpy as np
+    sp = ctx.sp
+    from ..symbolic import concrete
+    kind, e = c
+    own = _values(ctx)
+    if any(v is None for v in own.values()):
+        return None
+    n = int(np.prod(ctx.shape))
+    flat = range(n) if n <= _ELEMENTWISE_PROOF else sorted(set(np.linspace(0, n - 1, 16).astype(int).tolist()))
+    idxs = [tuple(int(i) for i in np.unravel_index(f, ctx.shape)) for f in flat] if ctx.shape else [()]
+    claims = [e.xreplace(dict(zip(ctx.slots, map(sp.Integer, idx)))) if kind == "generic" else e[idx]
+              for idx in idxs]
+    pieces = [ctx.tpl.e] + ([e] if kind == "generic" else list(e.values()))
+    edges = {sp.Integer(0)}
+    for p in pieces:
+        for r in p.atoms(sp.core.relational.Relational):
+            edges |= {a for a in r.args if a.is_Rational}
+    points = [("the tensor's own values", own)]
+    for v in sorted(edges)[:4]:
+        pt = dict(own)
+        for s, a in own.items():
+            if _is_variable(ctx, s):
+                pt[s] = np.full(a.shape, float(v))
+        points.append((f"every leaf that requires grad = {v}", pt))
+    for label, values in points:
+        def at(x):
+            x = x.replace(lambda a: isinstance(a, sp.Indexed) and a.base in values
+                          and all(i.is_Integer for i in a.indices),
+                          lambda a: sp.Rational(float(values[a.base][tuple(int(i) for i in a.indices)])))
+            return x.xreplace({s: sp.Rational(float(v)) for s, v in values.items()
+                               if isinstance(s, sp.Symbol) and np.ndim(v) == 0})
+        for idx, claim in zip(idxs, claims):
+            a = at(ctx.concrete(idx)).doit()
+            b = at(concrete(_empty_safe(claim), {})).doit()
+            if a.free_symbols or b.free_symbols or not a.is_number or not b.is_number or a.is_finite is not True:
+                continue
+            a_v = a.evalf(50)
+            if b.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or b.is_finite is False:
+                if label != points[0][0]:
+                    continue
+                b_v = sp.nan
+            else:
+                d = (b - a).evalf(50)
+                if not d.is_Number or abs(d) <= sp.Float(10) ** -40 * (1 + abs(a_v)):
+                    continue
+                b_v = b.evalf(50)
+            claimed, actual = np.full(ctx.shape, np.nan), np.full(ctx.shape, np.nan)
+            claimed[idx], actual[idx] = float(b_v), float(a_v)
+            return _counterexample(ctx, c, idx, values, claimed, actual, label, full=values is not own)
+    return None
+
+
 def _first_mismatch(claimed, actual, rtol):
     """Index of the first element (C order) where two finite values differ
     beyond ``rtol`` (relative, with an absolute floor at 1e-3 of the
@@ -715,6 +802,33 @@ def _counterexample(ctx, c, idx, values, claimed, actual, point, full=False):
     kind, e = c
     at = dict(zip(ctx.slots, map(sp.Integer, idx)))
     exprs = [ctx.tpl.e.xreplace(at), e.xreplace(at) if kind == "generic" else e[idx]]
+    shown = _shown(ctx, exprs, values)
+    if not shown and _terms(exprs) <= 256:
+        # every read goes through an index array or a sum: read them unrolled
+        from ..symbolic import concrete
+        shown = _shown(ctx, [concrete(ex, {}) for ex in exprs], values)
+    leaves = {str(ctx.names[s]): v for s, v in values.items() if v is not None and _is_variable(ctx, s)} \
+        if full else {}
+    shown = dict(sorted(shown.items()))
+    return Counterexample(idx, shown, float(np.asarray(claimed)[idx]), float(np.asarray(actual)[idx]),
+                          point, leaves)
+
+
+def _terms(exprs):
+    # how many terms unrolling every sum over a fixed range would give, at most
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    n = 1
+    for ex in exprs:
+        for s in ex.atoms(ExprWithLimits):
+            for _, lo, hi in s.limits:
+                n *= max(int(hi - lo + 1), 1) if (hi - lo).is_Integer else 10 ** 6
+    return n
+
+
+def _shown(ctx, exprs, values):
+    """The leaf values that ``exprs`` read at fixed positions, by display text."""
+    sp = ctx.sp
     shown = {}
     for ex in exprs:
         for a in sorted(ex.atoms(sp.Indexed), key=str):
@@ -724,11 +838,7 @@ def _counterexample(ctx, c, idx, values, claimed, actual, point, full=False):
         for s in sorted(ex.free_symbols, key=str):
             if isinstance(s, sp.Symbol) and s in ctx.names and values.get(s) is not None:
                 shown[str(ctx.names[s])] = float(values[s])
-    leaves = {str(ctx.names[s]): v for s, v in values.items() if v is not None and _is_variable(ctx, s)} \
-        if full else {}
-    shown = dict(sorted(shown.items()))
-    return Counterexample(idx, shown, float(np.asarray(claimed)[idx]), float(np.asarray(actual)[idx]),
-                          point, leaves)
+    return shown
 
 
 # ------------------------------------------------------------------ labels
