@@ -101,9 +101,41 @@ def test_counterexample_through_an_index_array_shows_the_values_read():
     (x[idx] ** 2).sum().backward()
     # gradient: 2*x at the positions read (10 at element 2), 0 elsewhere
     assert np.array_equal(x.grad.numpy(), [2.0, 0.0, 10.0])
-    v = sg.verify(x.grad, "Sum(3*KroneckerDelta(i, idx0[k])*x[idx0[k]], (k, 0, 1))")
+    claim = str(x.grad.expr)         # the index array's name as printed (idx0, ...)
+    assert claim.count("2*") == 1
+    v = sg.verify(x.grad, claim.replace("2*", "3*"))
     assert not v
     ce = v.counterexample
     assert ce.values, ce
     for key, val in ce.values.items():
         assert val == x.detach().numpy()[int(key.split("[")[1].rstrip("]"))]
+
+
+def test_branch_no_sample_takes():
+    # the claim is 0 wherever x > 100, far from the leaves' values
+    x = sg.tensor([0.5, -1.0, 2.0], dtype=sg.float64, requires_grad=True, name="x")
+    (x * 3).sum().backward()
+    assert np.array_equal(x.grad.numpy(), [3.0, 3.0, 3.0])
+    v = sg.verify(x.grad, "Piecewise((0, x > 100), (3, True))")
+    assert not v and v.how == "disproved", v
+    assert v.counterexample.claimed == 0.0 and v.counterexample.actual == 3.0
+
+
+def test_zero_gradient():
+    x = sg.tensor([0.5, -1.0], dtype=sg.float64, requires_grad=True, name="x")
+    (x * 0).sum().backward()
+    assert np.array_equal(x.grad.numpy(), [0.0, 0.0])
+    assert sg.verify(x.grad, "0")
+    for claim in ("1e-300", "Piecewise((1, Eq(x, 7)), (0, True))", "x - x + 1e-20*x"):
+        v = sg.verify(x.grad, claim)
+        assert not v, (claim, v)
+
+
+def test_large_tensor_wrong_at_one_element_below_tolerance():
+    x = sg.randn(100, dtype=sg.float64, requires_grad=True, name="x")
+    (x * 3).sum().backward()
+    assert np.array_equal(x.grad.numpy(), np.full(100, 3.0))
+    v = sg.verify(x.grad, "3 + Piecewise((1e-9, Eq(i, 57)), (0, True))")
+    assert not v and v.counterexample.index == (57,), v
+    v = sg.verify(x.grad, "3 + Piecewise((1, Eq(i, 57) & (x > 50)), (0, True))")
+    assert not v and v.counterexample.index == (57,), v

@@ -4,7 +4,8 @@ A claim is compared with the tensor numerically first (at the leaves' own
 values, then at random points near them), which finds a wrong claim at
 once and names a counterexample; a claim that agrees everywhere it was
 tried is then proved by simplifying the difference on the shape-generic
-closed form, in a worker with a time limit.  Importing this module loads
+closed form, in a worker with a time limit, and if not proved, compared in
+exact arithmetic at chosen points.  Importing this module loads
 neither SymPy nor JAX.
 """
 import sys
@@ -720,23 +721,36 @@ def _exact_counterexample(ctx, c):
     number is wrong; elsewhere only two numbers that differ count."""
     import numpy as np
     sp = ctx.sp
+    from sympy.core.evalf import PrecisionExhausted
     from ..symbolic import concrete
     kind, e = c
     own = _values(ctx)
     if any(v is None for v in own.values()):
         return None
     n = int(np.prod(ctx.shape))
-    flat = range(n) if n <= _ELEMENTWISE_PROOF else sorted(set(np.linspace(0, n - 1, 16).astype(int).tolist()))
-    idxs = [tuple(int(i) for i in np.unravel_index(f, ctx.shape)) for f in flat] if ctx.shape else [()]
-    claims = [e.xreplace(dict(zip(ctx.slots, map(sp.Integer, idx)))) if kind == "generic" else e[idx]
-              for idx in idxs]
+    spread = range(n) if n <= _ELEMENTWISE_PROOF else np.linspace(0, n - 1, 16).astype(int).tolist()
+    # in a large tensor, also the elements where the difference, evaluated as
+    # one expression (so that equal parts cancel before rounding), is largest
+    gap = _evaluator(ctx, _empty_safe(e) - _empty_safe(ctx.tpl.e)) \
+        if kind == "generic" and n > _ELEMENTWISE_PROOF else None
+
+    def elements(values):
+        flat = list(spread)
+        g = gap(values) if gap is not None else None
+        if g is not None:
+            g = np.nan_to_num(np.abs(g).ravel(), nan=0.0, posinf=0.0)
+            flat += np.argsort(-g, kind="stable")[:16].tolist()
+        return [tuple(int(i) for i in np.unravel_index(f, ctx.shape)) for f in dict.fromkeys(flat)] \
+            if ctx.shape else [()]
     pieces = [ctx.tpl.e] + ([e] if kind == "generic" else list(e.values()))
     edges = {sp.Integer(0)}
     for p in pieces:
         for r in p.atoms(sp.core.relational.Relational):
             edges |= {a for a in r.args if a.is_Rational}
+    # each value compared with, and either side of it: every branch is taken
+    edges = sorted({v + d for v in sorted(edges, key=abs)[:3] for d in (0, -1, 1)}, key=abs)
     points = [("the tensor's own values", own)]
-    for v in sorted(edges)[:4]:
+    for v in edges:
         pt = dict(own)
         for s, a in own.items():
             if _is_variable(ctx, s):
@@ -749,23 +763,29 @@ def _exact_counterexample(ctx, c):
                           lambda a: sp.Rational(float(values[a.base][tuple(int(i) for i in a.indices)])))
             return x.xreplace({s: sp.Rational(float(v)) for s, v in values.items()
                                if isinstance(s, sp.Symbol) and np.ndim(v) == 0})
-        for idx, claim in zip(idxs, claims):
+        for idx in elements(values):
+            claim = e.xreplace(dict(zip(ctx.slots, map(sp.Integer, idx)))) if kind == "generic" else e[idx]
             a = at(ctx.concrete(idx)).doit()
             b = at(concrete(_empty_safe(claim), {})).doit()
             if a.free_symbols or b.free_symbols or not a.is_number or not b.is_number or a.is_finite is not True:
                 continue
-            a_v = a.evalf(50)
-            if b.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or b.is_finite is False:
-                if label != points[0][0]:
-                    continue
-                b_v = sp.nan
-            else:
-                d = (b - a).evalf(50)
-                if not d.is_Number or abs(d) <= sp.Float(10) ** -40 * (1 + abs(a_v)):
-                    continue
-                b_v = b.evalf(50)
+            try:
+                a_v = float(a.evalf(50, strict=True))
+                if b.has(sp.nan):
+                    if label != points[0][0]:          # undefined (0/0) at a point chosen here
+                        continue
+                    b_v = np.nan
+                elif b.has(sp.oo, -sp.oo, sp.zoo) or b.is_finite is False:
+                    b_v = -np.inf if b == -sp.oo else np.inf
+                else:
+                    d = (b - a).evalf(50, strict=True)
+                    if abs(d) <= sp.Float(10) ** -40 * (1 + abs(a_v)):
+                        continue
+                    b_v = float(b.evalf(50))
+            except PrecisionExhausted:                 # a difference too close to 0 to tell
+                continue
             claimed, actual = np.full(ctx.shape, np.nan), np.full(ctx.shape, np.nan)
-            claimed[idx], actual[idx] = float(b_v), float(a_v)
+            claimed[idx], actual[idx] = b_v, a_v
             return _counterexample(ctx, c, idx, values, claimed, actual, label, full=values is not own)
     return None
 
