@@ -139,3 +139,22 @@ def test_large_tensor_wrong_at_one_element_below_tolerance():
     assert not v and v.counterexample.index == (57,), v
     v = sg.verify(x.grad, "3 + Piecewise((1, Eq(i, 57) & (x > 50)), (0, True))")
     assert not v and v.counterexample.index == (57,), v
+
+
+def test_canonical_names_keep_a_negative_range_signed():
+    from symgrad.verify import _canonical
+    k = sp.Symbol("k", integer=True)
+    e = _canonical(sp.Sum(sp.Abs(k) - k, (k, -2, 0)))
+    assert e.doit() == sum(abs(v) - v for v in range(-2, 1))
+
+
+def test_proof_alone_reads_backward_ranges_as_empty():
+    # gamma(i + 1) - i! is 0 but cannot be evaluated as array code, so only
+    # the proof decides; at i = 3 the sum over k = 0..-2 is empty and the claim is 4
+    x = _grad3()
+    i, k = sp.symbols("i k", integer=True)
+    claim = (3 + sp.gamma(i + 1) - sp.factorial(i) + sp.Sum(1, (k, 0, 1 - i))
+             + sp.Piecewise((i - 2, i > 2), (0, True)) - sp.Piecewise((2 - i, i <= 2), (0, True)))
+    assert [3 + len(range(0, 2 - n)) + max(n - 2, 0) - max(2 - n, 0) for n in range(4)] == [3, 3, 3, 4]
+    v = sg.verify(x.grad, claim)
+    assert not v, v

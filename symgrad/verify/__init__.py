@@ -470,7 +470,9 @@ def _untangle(e, fresh):
     if not e.args or not e.has(ExprWithLimits):
         return e
     if isinstance(e, ExprWithLimits):
-        new = [sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=True) for _ in e.limits]
+        # non-negative only where the range says so
+        new = [sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=bool(lo.is_nonnegative))
+               for _, lo, _ in e.limits]
         e = _relimit(type(e), e.function, e.limits, new)
         return type(e)(_untangle(e.function, fresh), *e.limits)
     return e.func(*[_untangle(a, fresh) if isinstance(a, sp.Basic) else a for a in e.args])
@@ -509,7 +511,8 @@ def _number(e, memo):
             coeff, f = sp.factor_terms(f, clear=True).as_coeff_Mul()
         # a user's sympy.Sum compares equal to the template's own Sum class
         cls = Sum if isinstance(e, sp.Sum) else Product if isinstance(e, sp.Product) else type(e)
-        r = _relimit(cls, f, e.limits, [dummy(h + k) for k in range(len(e.limits))])
+        r = _relimit(cls, f, e.limits, [dummy(h + k) if lo.is_nonnegative else sp.Symbol(f"_z{h + k}", integer=True)
+                                        for k, (_, lo, _) in enumerate(e.limits)])
         if isinstance(r, sp.Sum) and isinstance(r.function, sp.Sum):
             r = Sum(r.function.function, *r.function.limits, *r.limits)
         out = (coeff * r, h + len(e.limits))
