@@ -759,16 +759,23 @@ def _exact_counterexample(ctx, c):
             if _is_variable(ctx, s):
                 pt[s] = np.full(a.shape, float(v))
         points.append((f"every leaf that requires grad = {v}", pt))
+    def exact(v):
+        v = np.asarray(v)
+        return sp.true if v.dtype.kind == "b" and v else sp.false if v.dtype.kind == "b" else \
+            sp.Integer(int(v)) if v.dtype.kind in "iu" else sp.Rational(float(v))
+    forms = {}
     for label, values in points:
         def at(x):
             x = x.replace(lambda a: isinstance(a, sp.Indexed) and a.base in values
                           and all(i.is_Integer for i in a.indices),
-                          lambda a: sp.Rational(float(values[a.base][tuple(int(i) for i in a.indices)])))
-            return x.xreplace({s: sp.Rational(float(v)) for s, v in values.items()
+                          lambda a: exact(values[a.base][tuple(int(i) for i in a.indices)]))
+            return x.xreplace({s: exact(v) for s, v in values.items()
                                if isinstance(s, sp.Symbol) and np.ndim(v) == 0})
         for idx in elements(values):
             claim = e.xreplace(dict(zip(ctx.slots, map(sp.Integer, idx)))) if kind == "generic" else e[idx]
-            a = at(ctx.concrete(idx)).doit()
+            if idx not in forms:
+                forms[idx] = ctx.concrete(idx)
+            a = at(forms[idx]).doit()
             b = at(concrete(_empty_safe(claim), {})).doit()
             if a.free_symbols or b.free_symbols or not a.is_number or not b.is_number or a.is_finite is not True:
                 continue
