@@ -4,7 +4,8 @@ A claim is compared with the tensor numerically first (at the leaves' own
 values, then at random points near them), which finds a wrong claim at
 once and names a counterexample; a claim that agrees everywhere it was
 tried is then proved by simplifying the difference on the shape-generic
-closed form, in a worker with a time limit.  Importing this module loads
+closed form, in a worker with a time limit, and if not proved, compared in
+exact arithmetic at chosen points.  Importing this module loads
 neither SymPy nor JAX.
 """
 import sys
@@ -62,10 +63,13 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
         done, diff = _attempt(lambda: ctx.difference(c, simplify=True), min(timeout, 1.0))
         if not done:
             done, diff = _attempt(lambda: ctx.difference(c, simplify=False), 1.0)
-        if not (done and _all_zero(diff)):
+        # the difference simplifies to zero: the numbers may have differed by
+        # rounding (next to a zero value), but only a proof outweighs them
+        proof = _attempt(lambda: ctx.prove(c), timeout) if done and _all_zero(diff) else (False, None)
+        if not (proof[0] and proof[1][0] == "proved"):
             return Verdict(False, "disproved", diff if done else None, ce, elapsed=time.perf_counter() - start,
                            **common)
-        # the difference is exactly zero: the numbers differed by rounding (next to a zero value)
+        return Verdict(True, "proved", ctx.sp.Integer(0), None, elapsed=time.perf_counter() - start, **common)
     done, res = _attempt(lambda: ctx.prove(c), timeout)
     elapsed = time.perf_counter() - start
     if done and res[0] == "proved":
@@ -73,6 +77,13 @@ def verify(t, claim, *, points=3, timeout=3.0, seed=0):
     if done and res[0] == "disproved":
         return Verdict(False, "disproved", res[1], None, elapsed=elapsed, **common)
     diff = res[1] if done else None
+    # not proved: try the claim exactly (rational leaf values) at the leaves'
+    # own values and at the values its conditions compare with, where a
+    # difference below the numeric tolerance or on a branch boundary shows
+    left = max(1.0, timeout - elapsed) if timeout > 0 else 0
+    found, ce = _attempt(lambda: _exact_counterexample(ctx, c), left)
+    if found and ce is not None:
+        return Verdict(False, "disproved", diff, ce, elapsed=time.perf_counter() - start, **common)
     if used == 0:
         v = Verdict(False, "undecided", diff, None, elapsed=elapsed, **common)
         v.note = ((note + "; ") if note else "") + "no point where both sides are finite numbers, and not proved"
@@ -201,7 +212,7 @@ class _Context:
             return base[tuple(i.xreplace(self._symbol_map(syms, free)) for i in a.indices)]
         e = e.replace(lambda a: isinstance(a, sp.Indexed), own)
         others = {s for s in e.free_symbols if not isinstance(s, sp.Indexed)} - labels - set(self.slots)
-        return e.xreplace(self._symbol_map(others, others))
+        return _from_zero(e.xreplace(self._symbol_map(others, others)))
 
     def _symbol_map(self, syms, free):
         sp = self.sp
@@ -259,9 +270,9 @@ class _Context:
         sp = self.sp
         kind, e = c
         if kind == "generic":
-            d = e - self.tpl.e
+            d = _empty_safe(e) - _empty_safe(self.tpl.e)
             return self.show(sp.simplify(d) if simplify else d)
-        diffs = [(sp.simplify(v - self.concrete(idx)) if simplify else v - self.concrete(idx))
+        diffs = [(sp.simplify(_empty_safe(v) - self.concrete(idx)) if simplify else v - self.concrete(idx))
                  for idx, v in e.items()]
         return sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0])
 
@@ -271,8 +282,9 @@ class _Context:
         import numpy as np
         sp = self.sp
         kind, e = c
+        e = _empty_safe(e) if kind == "generic" else {idx: _empty_safe(v) for idx, v in e.items()}
         if kind == "generic":
-            z, d = _is_zero(_normal(e) - _normal(self.tpl.e))
+            z, d = _is_zero(_normal(e) - _normal(_empty_safe(self.tpl.e)))
             if z:
                 return ("proved", 0)
             if d.is_number and d.is_zero is False:
@@ -294,6 +306,42 @@ class _Context:
         if generic is not None:
             return ("open", self.show(generic))
         return ("open", sp.Array([self.show(d) for d in diffs], self.shape) if self.shape else self.show(diffs[0]))
+
+
+def _from_zero(e):
+    """A user's SymPy claim with every range starting at 0 or above: a range
+    that may start below 0 is shifted, ``Sum(f(k), (k, lo, hi))`` becoming
+    ``Sum(f(k + lo), (k, 0, hi - lo))``, because summation variables are
+    assumed non-negative (when compiled, and when proved).  Binders other
+    than sums, products and max/min over ranges are refused."""
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    from ..symbolic import ns
+    if e.is_Atom or not e.has(ExprWithLimits, sp.Derivative, sp.Subs, sp.Lambda, sp.Limit):
+        return e
+    if isinstance(e, (sp.Derivative, sp.Subs, sp.Lambda, sp.Limit)) or (
+            isinstance(e, ExprWithLimits) and not isinstance(e, (sp.Sum, sp.Product, ns.MaxOver))):
+        raise FormulaError(f"{type(e).__name__} is not allowed in a claim: only Sum, Product and "
+                           "MaxOver/MinOver/ArgMaxOver/ArgMinOver bind variables", hint=None)
+    if not isinstance(e, ExprWithLimits):
+        return e.func(*[_from_zero(a) if isinstance(a, sp.Basic) else a for a in e.args])
+    f, limits = e.function, [tuple(lim) for lim in e.limits]
+    for k in reversed(range(len(limits))):            # outermost first: inner bounds may use it
+        if len(limits[k]) != 3:
+            raise FormulaError(f"the range of {limits[k][0]} needs both bounds: (k, lo, hi)", hint=None)
+        v, lo, hi = limits[k]
+        if lo.is_integer is not True or hi.is_integer is not True:
+            raise FormulaError(f"the range of {v} must have integer bounds, not ({v}, {lo}, {hi})", hint=None)
+        if lo.is_nonnegative:
+            continue
+        if isinstance(e, ns.ArgMaxOver):
+            raise FormulaError(f"the range of {v} in {type(e).__name__} must start at 0 or above", hint=None)
+        w = sp.Dummy(str(v), integer=True, nonnegative=True)
+        m = {v: w + lo}
+        f = f.xreplace(m)
+        limits[:k] = [(u, a.xreplace(m), b.xreplace(m)) for u, a, b in limits[:k]]
+        limits[k] = (w, sp.Integer(0), hi - lo)
+    return type(e)(_from_zero(f), *limits)
 
 
 def _check_reads(ctx, e, scope, element=None):
@@ -376,6 +424,24 @@ def _check_reads(ctx, e, scope, element=None):
     check(e, scope, [])
 
 
+def _empty_safe(e):
+    """``e`` with every sum and product over a range that may run backwards
+    (``hi < lo - 1``) given the upper bound ``Max(hi, lo - 1)``.  A backward
+    range is empty in closed forms and when evaluated, while SymPy reads it
+    by Karr's convention (minus the range between), and proves with
+    identities such as Σ_{lo}^{m} + Σ_{m+1}^{hi} = Σ_{lo}^{hi} that hold
+    only under it; with the bound, both readings agree."""
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+
+    def fix(a):
+        lims = [(v, lo, hi if (hi - lo + 1).is_nonnegative else sp.Max(hi, lo - 1)) for v, lo, hi in a.limits]
+        return type(a)(a.function, *lims)
+    if not e.has(ExprWithLimits):
+        return e
+    return e.replace(lambda a: isinstance(a, (sp.Sum, sp.Product)), fix)
+
+
 def _normal(e):
     """Constant sums folded, summation variables named canonically and
     numeric factors pulled out of sums: equal closed forms written
@@ -404,7 +470,9 @@ def _untangle(e, fresh):
     if not e.args or not e.has(ExprWithLimits):
         return e
     if isinstance(e, ExprWithLimits):
-        new = [sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=True) for _ in e.limits]
+        # non-negative only where the range says so
+        new = [sp.Symbol(f"_t{next(fresh)}", integer=True, nonnegative=bool(lo.is_nonnegative))
+               for _, lo, _ in e.limits]
         e = _relimit(type(e), e.function, e.limits, new)
         return type(e)(_untangle(e.function, fresh), *e.limits)
     return e.func(*[_untangle(a, fresh) if isinstance(a, sp.Basic) else a for a in e.args])
@@ -443,7 +511,8 @@ def _number(e, memo):
             coeff, f = sp.factor_terms(f, clear=True).as_coeff_Mul()
         # a user's sympy.Sum compares equal to the template's own Sum class
         cls = Sum if isinstance(e, sp.Sum) else Product if isinstance(e, sp.Product) else type(e)
-        r = _relimit(cls, f, e.limits, [dummy(h + k) for k in range(len(e.limits))])
+        r = _relimit(cls, f, e.limits, [dummy(h + k) if lo.is_nonnegative else sp.Symbol(f"_z{h + k}", integer=True)
+                                        for k, (_, lo, _) in enumerate(e.limits)])
         if isinstance(r, sp.Sum) and isinstance(r.function, sp.Sum):
             r = Sum(r.function.function, *r.function.limits, *r.limits)
         out = (coeff * r, h + len(e.limits))
@@ -647,6 +716,90 @@ def _claim_evaluator(ctx, c):
     return f
 
 
+def _exact_counterexample(ctx, c):
+    """A counterexample found in exact arithmetic, or None.  Leaf values are
+    taken as the rationals their floats are; the elements tried are all
+    those of a small tensor, else a spread of them.  At the leaves' own
+    values a claim that is nan or infinite where the closed form is a
+    number is wrong; elsewhere only two numbers that differ count."""
+    import numpy as np
+    sp = ctx.sp
+    from sympy.core.evalf import PrecisionExhausted
+    from ..symbolic import concrete
+    kind, e = c
+    own = _values(ctx)
+    if any(v is None for v in own.values()):
+        return None
+    n = int(np.prod(ctx.shape))
+    spread = range(n) if n <= _ELEMENTWISE_PROOF else np.linspace(0, n - 1, 16).astype(int).tolist()
+    # in a large tensor, also the elements where the difference, evaluated as
+    # one expression (so that equal parts cancel before rounding), is largest
+    gap = _evaluator(ctx, _empty_safe(e) - _empty_safe(ctx.tpl.e)) \
+        if kind == "generic" and n > _ELEMENTWISE_PROOF else None
+
+    def elements(values):
+        flat = list(spread)
+        g = gap(values) if gap is not None else None
+        if g is not None:
+            g = np.nan_to_num(np.abs(g).ravel(), nan=0.0, posinf=0.0)
+            flat += np.argsort(-g, kind="stable")[:16].tolist()
+        return [tuple(int(i) for i in np.unravel_index(f, ctx.shape)) for f in dict.fromkeys(flat)] \
+            if ctx.shape else [()]
+    pieces = [ctx.tpl.e] + ([e] if kind == "generic" else list(e.values()))
+    edges = {sp.Integer(0)}
+    for p in pieces:
+        for r in p.atoms(sp.core.relational.Relational):
+            edges |= {a for a in r.args if a.is_Rational}
+    # each value compared with, and either side of it: every branch is taken
+    edges = sorted({v + d for v in sorted(edges, key=abs)[:3] for d in (0, -1, 1)}, key=abs)
+    points = [("the tensor's own values", own)]
+    for v in edges:
+        pt = dict(own)
+        for s, a in own.items():
+            if _is_variable(ctx, s):
+                pt[s] = np.full(a.shape, float(v))
+        points.append((f"every leaf that requires grad = {v}", pt))
+    def exact(v):
+        v = np.asarray(v)
+        return sp.true if v.dtype.kind == "b" and v else sp.false if v.dtype.kind == "b" else \
+            sp.Integer(int(v)) if v.dtype.kind in "iu" else sp.Rational(float(v))
+    forms = {}
+    for label, values in points:
+        def at(x):
+            x = x.replace(lambda a: isinstance(a, sp.Indexed) and a.base in values
+                          and all(i.is_Integer for i in a.indices),
+                          lambda a: exact(values[a.base][tuple(int(i) for i in a.indices)]))
+            return x.xreplace({s: exact(v) for s, v in values.items()
+                               if isinstance(s, sp.Symbol) and np.ndim(v) == 0})
+        for idx in elements(values):
+            claim = e.xreplace(dict(zip(ctx.slots, map(sp.Integer, idx)))) if kind == "generic" else e[idx]
+            if idx not in forms:
+                forms[idx] = ctx.concrete(idx)
+            a = at(forms[idx]).doit()
+            b = at(concrete(_empty_safe(claim), {})).doit()
+            if a.free_symbols or b.free_symbols or not a.is_number or not b.is_number or a.is_finite is not True:
+                continue
+            try:
+                a_v = float(a.evalf(50, strict=True))
+                if b.has(sp.nan):
+                    if label != points[0][0]:          # undefined (0/0) at a point chosen here
+                        continue
+                    b_v = np.nan
+                elif b.has(sp.oo, -sp.oo, sp.zoo) or b.is_finite is False:
+                    b_v = -np.inf if b == -sp.oo else np.inf
+                else:
+                    d = (b - a).evalf(50, strict=True)
+                    if abs(d) <= sp.Float(10) ** -40 * (1 + abs(a_v)):
+                        continue
+                    b_v = float(b.evalf(50))
+            except PrecisionExhausted:                 # a difference too close to 0 to tell
+                continue
+            claimed, actual = np.full(ctx.shape, np.nan), np.full(ctx.shape, np.nan)
+            claimed[idx], actual[idx] = b_v, a_v
+            return _counterexample(ctx, c, idx, values, claimed, actual, label, full=values is not own)
+    return None
+
+
 def _first_mismatch(claimed, actual, rtol):
     """Index of the first element (C order) where two finite values differ
     beyond ``rtol`` (relative, with an absolute floor at 1e-3 of the
@@ -679,6 +832,33 @@ def _counterexample(ctx, c, idx, values, claimed, actual, point, full=False):
     kind, e = c
     at = dict(zip(ctx.slots, map(sp.Integer, idx)))
     exprs = [ctx.tpl.e.xreplace(at), e.xreplace(at) if kind == "generic" else e[idx]]
+    shown = _shown(ctx, exprs, values)
+    if not shown and _terms(exprs) <= 256:
+        # every read goes through an index array or a sum: read them unrolled
+        from ..symbolic import concrete
+        shown = _shown(ctx, [concrete(ex, {}) for ex in exprs], values)
+    leaves = {str(ctx.names[s]): v for s, v in values.items() if v is not None and _is_variable(ctx, s)} \
+        if full else {}
+    shown = dict(sorted(shown.items()))
+    return Counterexample(idx, shown, float(np.asarray(claimed)[idx]), float(np.asarray(actual)[idx]),
+                          point, leaves)
+
+
+def _terms(exprs):
+    # how many terms unrolling every sum over a fixed range would give, at most
+    import sympy as sp
+    from sympy.concrete.expr_with_limits import ExprWithLimits
+    n = 1
+    for ex in exprs:
+        for s in ex.atoms(ExprWithLimits):
+            for _, lo, hi in s.limits:
+                n *= max(int(hi - lo + 1), 1) if (hi - lo).is_Integer else 10 ** 6
+    return n
+
+
+def _shown(ctx, exprs, values):
+    """The leaf values that ``exprs`` read at fixed positions, by display text."""
+    sp = ctx.sp
     shown = {}
     for ex in exprs:
         for a in sorted(ex.atoms(sp.Indexed), key=str):
@@ -688,11 +868,7 @@ def _counterexample(ctx, c, idx, values, claimed, actual, point, full=False):
         for s in sorted(ex.free_symbols, key=str):
             if isinstance(s, sp.Symbol) and s in ctx.names and values.get(s) is not None:
                 shown[str(ctx.names[s])] = float(values[s])
-    leaves = {str(ctx.names[s]): v for s, v in values.items() if v is not None and _is_variable(ctx, s)} \
-        if full else {}
-    shown = dict(sorted(shown.items()))
-    return Counterexample(idx, shown, float(np.asarray(claimed)[idx]), float(np.asarray(actual)[idx]),
-                          point, leaves)
+    return shown
 
 
 # ------------------------------------------------------------------ labels

@@ -35,11 +35,16 @@ class Counterexample:
             where += self.point
         elif self.point != "the tensor's own values":
             where += f" ({self.point})"
-        return f"at {where}: claimed {_num(self.claimed)}, actual {_num(self.actual)}"
+        claimed, actual = _num(self.claimed), _num(self.actual)
+        if f"{float(self.claimed):.6g}" == f"{float(self.actual):.6g}":     # they differ beyond the digits shown
+            claimed, actual = repr(float(self.claimed)), repr(float(self.actual))
+        return f"at {where}: claimed {claimed}, actual {actual}"
 
 
 def _num(v):
     v = float(v)
+    if v != v or v in (float("inf"), float("-inf")):
+        return repr(v)
     return repr(int(v)) + ".0" if v == int(v) and abs(v) < 1e15 else f"{v:.6g}"
 
 
