@@ -262,7 +262,6 @@ class _Context:
     # symbolic
     def concrete(self, idx):
         """The closed form of element ``idx``, sums over fixed ranges unrolled."""
-        sp = self.sp
         from ..symbolic import concrete
         return concrete(self.tpl.e, dict(zip(self.slots, idx)))
 
