@@ -1,10 +1,11 @@
 """Tensor factories and random numbers."""
+import math
 import warnings
 
 import numpy as np
 
 from . import dtypes as _dt
-from .tensor import Tensor, Size, _wrap, check_device, GIVEN_NAMES
+from .tensor import Tensor, Size, _wrap, check_device, GIVEN_NAMES, contiguous_strides, like_layout
 from .ops.table import export, Op
 from .ops._util import shape_kw
 from . import engine
@@ -55,7 +56,7 @@ def _size_arg(fn, size, kw):
 
 def _finish(arr, requires_grad=False, name=None, device=None):
     check_device(device)
-    t = _wrap(arr)
+    t = _wrap(contiguous_strides(arr))
     if requires_grad:
         if arr.dtype.kind != "f":
             raise RuntimeError(NO_GRAD_DTYPE)
@@ -286,6 +287,10 @@ def arange(start=None, end=None, step=1, *, dtype=None, device=None, requires_gr
     elif start is None:
         start = 0
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    if dtype is _dt.int64 and any(isinstance(v, float) for v in vals):
+        vals = [int(v) for v in vals]      # PyTorch casts the bounds and step to int64 first
+        if vals[2] == 0:
+            raise ValueError("step must be nonzero")
     if vals[2] == 0:
         raise RuntimeError("step must be nonzero")
     if (vals[1] - vals[0]) * vals[2] < 0:
@@ -341,7 +346,17 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 @export(method=False)
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False):
     dt = dtype or _dt.get_default_dtype()
-    return _finish(np.logspace(start, end, steps, base=base).astype(dt.np), requires_grad, None, device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    # PyTorch's CPU kernel: exponents count up from start for the first half and down from end for
+    # the rest, each raised by a double-precision pow
+    st = np.float64 if dt.np.kind in "iub" else dt.np.type
+    s, e = st(start), st(end)
+    step = (e - s) / st(steps - 1) if steps > 1 else st(0)
+    h = max(steps // 2, 1)
+    ex = [s + step * st(i) if i < h else e - step * st(steps - 1 - i) for i in range(steps)]
+    vals = np.array([math.pow(float(base), float(x)) for x in ex], np.float64)
+    return _finish(vals.astype(dt.np), requires_grad, None, device)
 
 
 def _float_dtype(dtype):
@@ -377,6 +392,9 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, n
     return _finish(g.standard_normal(_sizes(_size_arg("randn", size, kw))).astype(dt.np), requires_grad, name, device)
 
 
+_C_NAME = {"uint8": "unsigned char", "int8": "signed char", "int16": "short", "int32": "int", "int64": "long"}
+
+
 @export(method=False)
 def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None, requires_grad=False):
     """Integers uniform on [low, high).
@@ -390,6 +408,14 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     if high is None:
         low, high = 0, low
     dt = dtype or _dt.int64
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dt.np.kind in "iu":
+        info, c = np.iinfo(dt.np), _C_NAME.get(dt.np.name, dt.np.name)
+        if not info.min <= low <= info.max:
+            raise RuntimeError(f"from is out of bounds for {c}")
+        if not info.min <= high - 1 <= info.max:
+            raise RuntimeError(f"to - 1 is out of bounds for {c}")
     g = generator or _rng[0]
     return _finish(g.integers(low, high, size=_sizes((size,)) if isinstance(size, int) else tuple(size)).astype(dt.np),
                    requires_grad, None, device)
@@ -404,6 +430,12 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False)
     [0, 1, 2, 3]
     """
     dt = dtype or _dt.int64
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    if dt.np.kind == "b":
+        raise NotImplementedError("\"randperm\" not implemented for 'Bool'")
+    if dt.np.kind in "iu" and n - 1 > np.iinfo(dt.np).max:
+        raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow")
     g = generator or _rng[0]
     return _finish(g.permutation(n).astype(dt.np), requires_grad, None, device)
 
@@ -453,9 +485,19 @@ def bernoulli(input, p=None, *, generator=None):
 def _like(fill_fn):
     def fn(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, name=None):
         _dt.check_memory_format(fill_fn.__name__ + "_like", memory_format, input._data.ndim)
-        return fill_fn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad,
-                       name=name)
+        return _preserve_layout(input, fill_fn(*input.shape, dtype=dtype or input.dtype, device=device,
+                                               requires_grad=requires_grad, name=name))
     return fn
+
+
+def _preserve_layout(input, r):
+    r._data = like_layout(input._data, r._data)
+    return r
+    # dims from the largest stride to the smallest; ties (size-1 or broadcast dims) keep their order
+    order = sorted(range(a.ndim), key=lambda d: (-abs(a.strides[d]), d))
+    moved = contiguous_strides(np.ascontiguousarray(np.transpose(r._data, order)))
+    r._data = np.transpose(moved, np.argsort(order))
+    return r
 
 
 zeros_like = export("zeros_like", method=False)(_like(zeros))
@@ -482,7 +524,8 @@ randn_like.__doc__ = """Normal samples with ``input``'s shape (and dtype unless 
 
 @export(method=False)
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False):
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    return _preserve_layout(input, full(input.shape, fill_value, dtype=dtype or input.dtype, device=device,
+                                        requires_grad=requires_grad))
 
 
 @export(method=False)

@@ -666,6 +666,45 @@ def _init(t, arr, node, out):
     t._gsrc = None
 
 
+def contiguous_strides(a):
+    """``a`` with PyTorch's strides for a fresh tensor of its shape where numpy
+    leaves any stride on an empty or size-1 dim (numpy calls both contiguous)."""
+    if not a.flags.c_contiguous or a.ndim == 0:
+        return a
+    st, n = [], a.itemsize
+    for s in reversed(a.shape):
+        st.append(n)
+        n *= max(s, 1)
+    st = tuple(reversed(st))
+    if st == a.strides:
+        return a
+    return np.lib.stride_tricks.as_strided(a, a.shape, st, writeable=a.flags.writeable)
+
+
+def like_layout(src, a):
+    """A copy of ``a`` (of ``src``'s shape) laid out as PyTorch's
+    ``preserve_format`` lays out a result like ``src``: ``src``'s own strides
+    where they cover its elements once without gaps, else contiguous in
+    ``src``'s order of strides."""
+    if src.flags.c_contiguous or src.ndim < 2:
+        return a
+    isz = src.itemsize
+    big = sorted((st // isz, n) for st, n in zip(src.strides, src.shape) if n > 1)
+    expect, dense = 1, all(st >= 0 for st in src.strides)
+    for st, n in big:
+        dense = dense and st == expect
+        expect *= n
+    if dense:
+        out = np.empty(max(a.size, 1), a.dtype)
+        out = np.lib.stride_tricks.as_strided(out, a.shape, tuple(st // isz * a.itemsize for st in src.strides))
+        out[...] = a
+        return out
+    if any(st == 0 for st, n in zip(src.strides, src.shape) if n > 1):
+        return a
+    order = sorted(range(src.ndim), key=lambda d: (-abs(src.strides[d]), d))
+    return np.transpose(contiguous_strides(np.ascontiguousarray(np.transpose(a, order))), np.argsort(order))
+
+
 def _wrap(arr, node=None, out=-1):
     t = object.__new__(Tensor)
     t._data = arr

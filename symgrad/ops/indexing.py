@@ -11,6 +11,7 @@ from .. import engine
 from ..tensor import Tensor
 from .shape import getitem_op, index_op, index_put_op, copy_op, fill_key_op, view_call, reshape, _expanded
 from .conversions import _fill
+from ..tensor import contiguous_strides
 
 _BAD_DTYPE = "tensors used as indices must be long, int, byte or bool tensors"
 _FULL = slice(None)
@@ -47,24 +48,28 @@ def _item(k):
             raise IndexError(_BAD_DTYPE)
         return _array(k._data)
     if isinstance(k, np.ndarray):
-        return _array(k)
-    if isinstance(k, (bool, np.bool_)):
-        return bool(k)
+        return _array(k.astype(np.int64) if k.dtype.kind == "f" else k)
+    if isinstance(k, bool):
+        return k
     if isinstance(k, (int, np.integer)):
         if not -2 ** 63 <= k < 2 ** 63:
             raise ValueError("Overflow when unpacking long long")
         return int(k)
     if isinstance(k, (list, tuple, range)):
         a = np.asarray([x._data if isinstance(x, Tensor) else x for x in k])
-        return _array(a if a.size else a.astype(np.int64))      # [] and [[], []] index nothing
+        return _array(a if a.size and a.dtype.kind != "f" else a.astype(np.int64))      # [] and [[], []] index nothing
     if k is None or k is Ellipsis:
         return k
     if isinstance(k, slice):
         if k.step is not None and k.step <= 0:
             raise ValueError("slice step cannot be zero" if k.step == 0 else "step must be greater than zero")
         return k
+    if isinstance(k, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
+    t = type(k)
+    name = f"numpy.{t.__name__}" if t.__module__.startswith("numpy") else t.__name__
     raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid "
-                     f"indices (got {type(k).__name__})")
+                     f"indices (got {name})")
 
 
 def _width(k):
@@ -86,12 +91,14 @@ def parse(key, shape):
             raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
         raise IndexError(f"index {key} is out of bounds for dimension 0 with size 0")
+    if not shape and any(isinstance(k, (np.ndarray, np.bool_)) for k in _as_tuple(key)):
+        raise IndexError("too many indices for tensor of dimension 0")
     items = [_item(k) for k in _as_tuple(key)]
     nd = len(shape)
     if not shape and any(isinstance(k, slice) for k in items):
         raise IndexError("slice() cannot be applied to a 0-dim tensor.")
-    if sum(k is Ellipsis for k in items) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
+    if not shape and any(isinstance(k, (np.ndarray, np.bool_)) for k in _as_tuple(key)):
+        raise IndexError("too many indices for tensor of dimension 0")
     used = sum(_width(k) for k in items)
     if used > nd:
         raise IndexError(f"too many indices for tensor of dimension {nd}")
@@ -101,7 +108,7 @@ def parse(key, shape):
     out = 0                 # the view's dim it lands on (an int removes its dim)
     for k in items:
         if k is Ellipsis:
-            view += [_FULL] * (nd - used)
+            view += [_FULL] * max(min(nd - used, nd - d), 0)
             d += nd - used
             out += nd - used
         elif k is None or type(k) is bool:
@@ -110,6 +117,12 @@ def parse(key, shape):
             view.append(None)
             name = "UnsqueezeBackward0"
             out += 1
+        elif d >= nd:        # past the last dim, after more than one ellipsis
+            if type(k) is int and d > nd:
+                raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {d})")
+            if type(k) is int:
+                raise IndexError(f"index {k} is out of bounds for dimension {d} with size 0")
+            raise IndexError(f"too many indices for tensor of dimension {nd} (got {d + _width(k)})")
         elif type(k) is int:
             if not -shape[d] <= k < shape[d]:
                 raise IndexError(f"index {k} is out of bounds for dimension {d} with size {shape[d]}")
@@ -143,6 +156,10 @@ def parse(key, shape):
 def _check_index(index, shape):
     """PyTorch's errors for index arrays and masks, before numpy words them."""
     arrays, d, k = [], 0, 0
+    # PyTorch checks the positions only as it reads them: none for an empty result
+    rest = [n for a, n in zip(index + (_FULL,) * len(shape), shape) if a is _FULL]
+    sizes = [a.size if a.dtype != np.bool_ else int(np.count_nonzero(a)) for a in index if a is not _FULL]
+    empty = 0 in rest or 0 in sizes
     for a in index:
         if a is _FULL:
             d += 1
@@ -158,7 +175,7 @@ def _check_index(index, shape):
             continue
         if a.size and not shape[d]:
             raise IndexError("index is out of bounds for dimension with size 0")
-        if a.size and (a.min() < -shape[d] or a.max() >= shape[d]):
+        if a.size and (a.min() < -shape[d] or a.max() >= shape[d]) and not empty:
             bad = a[(a < -shape[d]) | (a >= shape[d])].flat[0]
             raise IndexError(f"index {bad} is out of bounds for dimension {k} with size {shape[d]}")
         arrays.append(a.shape)
@@ -169,6 +186,7 @@ def _check_index(index, shape):
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
                          + ", ".join(str(list(s)) for s in arrays)) from None
+    return empty
 
 
 def _viewed(self, view, name):
@@ -180,10 +198,11 @@ def getitem(self, key):
     v = _viewed(self, view, name)
     if index is None:
         return v
-    _check_index(index, v._data.shape)
+    if _check_index(index, v._data.shape):      # an empty result: out-of-range positions read nothing
+        index = tuple(a if a is _FULL or a.dtype == np.bool_ else np.zeros_like(a) for a in index)
     r = engine.call(index_op, v, key=index)
-    if not r._data.flags.c_contiguous:      # numpy may lay the result out otherwise; PyTorch's is contiguous
-        r._data = np.ascontiguousarray(r._data)
+    # numpy may lay the result out otherwise; PyTorch's is contiguous
+    r._data = contiguous_strides(np.ascontiguousarray(r._data))
     return r
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from .table import Op, export
 from ._util import call, with_out, dims, shape_kw
 from ._util import dims as _dims         # (flip takes a parameter named dims)
-from ..tensor import Size, _wrap, _wrapdim, as_int
+from ..tensor import Size, _wrap, _wrapdim, as_int, like_layout
 from .. import engine
 from .. import dtypes as _dt
 
@@ -692,7 +692,9 @@ def flip(input, *args, dims=None):
     """
     dims = _shape_args(args if dims is None else (dims,))
     ds = _dims(list(dims), input._data.ndim)
-    return call(flip_op, input, dims=ds or ())
+    r = call(flip_op, input, dims=ds or ())
+    r._data = like_layout(input._data, r._data)     # PyTorch lays the copy out as the input
+    return r
 
 
 @export()
