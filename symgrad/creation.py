@@ -493,11 +493,6 @@ def _like(fill_fn):
 def _preserve_layout(input, r):
     r._data = like_layout(input._data, r._data)
     return r
-    # dims from the largest stride to the smallest; ties (size-1 or broadcast dims) keep their order
-    order = sorted(range(a.ndim), key=lambda d: (-abs(a.strides[d]), d))
-    moved = contiguous_strides(np.ascontiguousarray(np.transpose(r._data, order)))
-    r._data = np.transpose(moved, np.argsort(order))
-    return r
 
 
 zeros_like = export("zeros_like", method=False)(_like(zeros))
