@@ -83,7 +83,42 @@ def _getitem_put(xp, a, sub, key, name):
     return xp.index_put(a, key, sub)
 
 
-getitem_op = Op("getitem", _getitem_name, lambda xp, a, key, name: a[key],
+def _none_strides(a, key, r):
+    """``r = a[key]`` with each dim a None in ``key`` made strided as PyTorch's
+    unsqueeze makes it (numpy gives such dims stride 0, PyTorch does not)."""
+    if not isinstance(r, np.ndarray) or not isinstance(key, tuple) or None not in key:
+        return r
+    nd = sum(k is not None and k is not Ellipsis for k in key)
+    st, i, new = list(r.strides), 0, 0
+    for k in key:
+        if k is None:
+            st[new] = a.shape[i] * a.strides[i] if i < a.ndim else a.itemsize
+            new += 1
+        elif k is Ellipsis:
+            i += a.ndim - nd
+            new += a.ndim - nd
+        elif isinstance(k, slice):
+            i += 1
+            new += 1
+        elif isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_)):
+            i += 1
+        else:
+            return r
+    return np.lib.stride_tricks.as_strided(r, strides=st, writeable=r.flags.writeable)
+
+
+def _unsqueeze_strides(a, r, d):
+    """``r``, ``a`` with a size-1 dim inserted at ``d``, strided as PyTorch's
+    unsqueeze: the other dims keep their strides (numpy's reshape may change
+    those of size-1 dims), the new one gets size * stride of the dim after it."""
+    st = list(a.strides)
+    st.insert(d, a.shape[d] * a.strides[d] if d < a.ndim else a.itemsize)
+    if tuple(st) == r.strides:
+        return r
+    return np.lib.stride_tricks.as_strided(r, strides=st, writeable=r.flags.writeable)
+
+
+getitem_op = Op("getitem", _getitem_name, lambda xp, a, key, name: _none_strides(a, key, a[key]),
                 (lambda xp, g, ans, a, key, name: xp.index_add(a.shape, g.dtype, key, g),),
                 view=_getitem_put)
 index_op = Op("index", "IndexBackward0", lambda xp, a, key: a[key],
@@ -341,7 +376,9 @@ def unsqueeze(input, dim):
     >>> sg.tensor([1, 2]).unsqueeze(1).shape
     symgrad.Size([2, 1])
     """
-    return view_call(unsqueeze_op, input, shape=_unsqueezed(input._data.shape, dim))
+    r = view_call(unsqueeze_op, input, shape=_unsqueezed(input._data.shape, dim))
+    r._data = _unsqueeze_strides(input._data, r._data, _wrapdim(dim, input._data.ndim + 1))
+    return r
 
 
 @export(function=False)
@@ -352,7 +389,9 @@ def unsqueeze_(self, dim):
     >>> sg.tensor([1, 2]).unsqueeze_(0).shape
     symgrad.Size([1, 2])
     """
-    return _inplace_view(self, unsqueeze_inplace_op, shape=_unsqueezed(self._data.shape, dim))
+    d = _wrapdim(dim, self._data.ndim + 1)
+    return _inplace_view(self, unsqueeze_inplace_op, restride=lambda a, r: _unsqueeze_strides(a, r, d),
+                         shape=_unsqueezed(self._data.shape, dim))
 
 
 def _unsqueezed(shape, dim):
@@ -404,12 +443,14 @@ def swapaxes(input, axis0, axis1):
 swapdims = export("swapdims")(transpose)
 
 
-def _inplace_view(self, op, **params):
+def _inplace_view(self, op, restride=None, **params):
     """Give ``self`` the view ``op`` makes of it: its storage stays, its shape
     and history change (a view stays a view of the same base)."""
     engine.check_inplace(self)
     old = self._data.shape
     r = view_call(op, self, **params)
+    if restride is not None:
+        r._data = restride(self._data, r._data)
     self._data, self._node, self._out = r._data, r._node, r._out
     self._vc[0] += 1                # values unchanged, but it counts as a write (PyTorch's version)
     engine.written(self)
