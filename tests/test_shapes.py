@@ -118,3 +118,52 @@ def test_full_infers_its_dtype_from_the_number_held():
     assert sg.full((2,), np.int32(1)).dtype is sg.int64
     with pytest.raises(TypeError, match="argument 'fill_value' \\(position 2\\) must be Number, not Tensor"):
         sg.full((2,), sg.tensor([3.5]))
+
+
+# strides of new size-1 dims as PyTorch's unsqueeze gives them: size * stride
+# of the dim after, or 1 at the end; other dims keep theirs
+def _t34():
+    return sg.arange(12.).reshape(3, 4).t()         # shape (4, 3), strides (1, 4)
+
+
+def _s43():
+    return sg.arange(24.).reshape(4, 6)[:, ::2]     # shape (4, 3), strides (6, 2)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda: sg.arange(12.).reshape(3, 4)[None], (12, 4, 1)),
+    (lambda: sg.arange(12.).reshape(3, 4)[:, None], (4, 4, 1)),
+    (lambda: sg.arange(12.).reshape(3, 4)[..., None], (4, 1, 1)),
+    (lambda: _t34()[None], (4, 1, 4)),
+    (lambda: _t34()[:, None], (1, 12, 4)),
+    (lambda: _t34()[..., None], (1, 4, 1)),
+    (lambda: _t34()[None, :, None], (4, 1, 12, 4)),
+    (lambda: _t34()[None, None], (4, 4, 1, 4)),
+    (lambda: _t34().unsqueeze(1), (1, 12, 4)),
+    (lambda: _t34().unsqueeze(-1), (1, 4, 1)),
+    (lambda: _t34().unsqueeze_(2), (1, 4, 1)),
+    (lambda: _s43()[None, 1], (24, 2)),
+    (lambda: _s43()[1, None], (6, 2)),
+    (lambda: _s43()[:, None, ::2], (6, 6, 4)),
+    (lambda: _s43().unsqueeze(2), (6, 2, 1)),
+    (lambda: _s43().unflatten(0, (2, 1, 2)), (12, 12, 6, 2)),
+    (lambda: _t34().unflatten(1, (1, 3, 1)), (1, 12, 4, 4)),
+    (lambda: sg.arange(12.).reshape(3, 1, 4).transpose(0, 2).unsqueeze(1), (1, 4, 4, 4)),
+    (lambda: sg.zeros(3, 0).t().unsqueeze(1), (1, 3, 1)),
+    (lambda: sg.tensor(3.)[None], (1,)),
+])
+def test_new_dim_strides(make, expected):
+    r = make()
+    assert r.stride() == expected
+    assert r._data.strides == tuple(s * r._data.itemsize for s in expected)
+
+
+def test_new_dim_view_writes_reach_base():
+    x = sg.arange(12.).reshape(3, 4)
+    v = x.t()[:, None]
+    v[2, 0, 1] = -1.0
+    w = x.t().unsqueeze(2)
+    w[3, 2, 0] = -2.0
+    ref = np.arange(12.).reshape(3, 4)
+    ref[1, 2], ref[2, 3] = -1.0, -2.0
+    np.testing.assert_array_equal(x.numpy(), ref)
