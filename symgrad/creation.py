@@ -359,10 +359,10 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     return _finish(vals.astype(dt.np), requires_grad, None, device)
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype, kernel):
     dt = dtype or _dt.get_default_dtype()
     if not dt.is_floating_point:
-        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dt.name}\'')
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{dt.scalar_name}\'')
     return dt
 
 
@@ -374,7 +374,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, na
     >>> sg.rand(5, 3).shape
     symgrad.Size([5, 3])
     """
-    dt = _float_dtype(dtype)
+    dt = _float_dtype(dtype, "check_uniform_bounds")
     g = generator or _rng[0]
     return _finish(g.random(_sizes(_size_arg("rand", size, kw))).astype(dt.np), requires_grad, name, device)
 
@@ -387,7 +387,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, n
     >>> sg.randn(2, 2).dtype
     symgrad.float32
     """
-    dt = _float_dtype(dtype)
+    dt = _float_dtype(dtype, "normal_kernel_cpu")
     g = generator or _rng[0]
     return _finish(g.standard_normal(_sizes(_size_arg("randn", size, kw))).astype(dt.np), requires_grad, name, device)
 

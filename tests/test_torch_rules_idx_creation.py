@@ -86,3 +86,17 @@ def test_like_and_flip_keep_the_layout():
     f = sg.tensor(a).t().flip(0)
     np.testing.assert_array_equal(f.numpy(), a.T[::-1])
     assert f.stride() == (1, 3)
+
+
+@pytest.mark.parametrize("make,kernel", [
+    (lambda: sg.rand(2, dtype=sg.int64), "check_uniform_bounds"),
+    (lambda: sg.randn(2, dtype=sg.int64), "normal_kernel_cpu"),
+    (lambda: sg.rand_like(sg.ones(2, dtype=sg.int64)), "check_uniform_bounds"),
+    (lambda: sg.randn_like(sg.ones(2, dtype=sg.int64)), "normal_kernel_cpu"),
+    (lambda: sg.ones(2, dtype=sg.int64).uniform_(), "check_uniform_bounds"),
+    (lambda: sg.ones(2, dtype=sg.int64).normal_(), "normal_kernel_cpu"),
+])
+def test_random_floats_into_integer_tensors_are_not_implemented(make, kernel):
+    with pytest.raises(NotImplementedError) as e:
+        make()
+    assert str(e.value) == f"\"{kernel}\" not implemented for 'Long'"

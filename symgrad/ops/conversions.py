@@ -122,7 +122,8 @@ def uniform_(self, a=0.0, b=1.0, generator=None):
     >>> sg.zeros(3).uniform_(2, 3).ge(2).all()
     tensor(True)
     """
-    from ..creation import _rng
+    from ..creation import _rng, _float_dtype
+    _float_dtype(self.dtype, "check_uniform_bounds")
     return _write_new(self, (generator or _rng[0]).uniform(a, b, self._data.shape), uniform_op, ("unknown",))
 
 
@@ -134,7 +135,8 @@ def normal_(self, mean=0.0, std=1.0, generator=None):
     >>> sg.zeros(2, 3).normal_(0, 1e-9).abs().lt(1e-6).all()
     tensor(True)
     """
-    from ..creation import _rng
+    from ..creation import _rng, _float_dtype
+    _float_dtype(self.dtype, "normal_kernel_cpu")
     return _write_new(self, mean + std * (generator or _rng[0]).standard_normal(self._data.shape), normal_op,
                       ("unknown",))
 
