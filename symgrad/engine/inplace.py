@@ -10,7 +10,7 @@ from .record import record, _forward, _int_scalar
 
 
 def check_inplace(target, others=()):
-    if target._inf and not _inference.on or target._base is not None and target.is_inference() and not _inference.on:
+    if not _inference.on and target.is_inference():
         raise RuntimeError("Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
                            "clone to get a normal tensor before doing inplace update.See "
                            "https://github.com/pytorch/rfcs/pull/17 for more details.")

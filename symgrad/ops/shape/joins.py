@@ -7,7 +7,7 @@ from .._util import dims as _dims         # (flip takes a parameter named dims)
 from ...tensor import _wrapdim, like_layout
 from ... import engine
 from ... import dtypes as _dt
-from .views import _shape_args, view_chain, view_call, getitem_op
+from .views import _shape_args, view_call, getitem_op, link_view
 
 clone_op = Op("clone", "CloneBackward0", lambda xp, a: xp.copy(a), (lambda xp, g, ans, a: g,))
 # clone keeps a transposed layout (as PyTorch's preserve_format); contiguous copies in row-major order
@@ -240,21 +240,10 @@ def vstack(tensors):
 def _multi_view(res, x, op, params):
     for k, r in enumerate(res):
         if r._node is not None or np.may_share_memory(r._data, x._data):
-            base = x._base if x._base is not None else x
-            r._base = base
             start = sum(params["sizes"][:k]) if "sizes" in params else k
             d = params["dim"]
             key = (slice(None),) * d + ((slice(start, start + params["sizes"][k]),) if "sizes" in params else (k,))
-            key = key + (Ellipsis,)
-            r._view = view_chain(x) + ((getitem_op, {"key": key, "name": "SliceBackward0"}),)
-            r._vlay = len(base._relayout)
-            if x._base is not None:
-                r._vsrc = x
-            r._vbase_node = base._node
-            r._vc = x._vc
-            r._vver = x._vc[0]
-            if r._data.dtype.kind == "f":
-                engine.mark_view(r, x, True)
+            link_view(r, x, getitem_op, {"key": key + (Ellipsis,), "name": "SliceBackward0"}, True)
     return res
 
 

@@ -160,6 +160,13 @@ def _as_view(r, x, op, params):
     """Mark ``r`` (the output of view op ``op`` on ``x``) as a view of ``x``'s base."""
     if r._data.size and not np.may_share_memory(r._data, x._data):
         return r            # numpy copied (an empty result is a view whatever the layout, as in PyTorch)
+    return link_view(r, x, op, params, False)
+
+
+def link_view(r, x, op, params, multi):
+    """Record ``r`` as made from ``x`` by view op ``op``: its base, the chain
+    of view ops from that base, and the version counter they share
+    (``multi``: one of several views an op returned)."""
     base = x._base if x._base is not None else x
     r._base = base
     r._view = view_chain(x) + ((op, params),)
@@ -170,7 +177,7 @@ def _as_view(r, x, op, params):
     r._vc = x._vc
     r._vver = x._vc[0]
     if r._data.dtype.kind == "f":
-        engine.mark_view(r, x, False)
+        engine.mark_view(r, x, multi)
     return r
 
 
